@@ -1,0 +1,107 @@
+//! Building the web page: the web crate compiled to wasm, bound with `wasm-bindgen`, plus `www/`.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::cmd::{self, step};
+use crate::tools::WASM_TARGET;
+use crate::{Context, Result};
+
+/// The web crate's package name.
+const WEB_CRATE: &str = "daemonset-sim-web";
+
+/// The file stem cargo gives the web crate's wasm output (and wasm-bindgen its JS glue).
+const WEB_WASM_STEM: &str = "daemonset_sim_web";
+
+/// The directory the page is assembled in and served from.
+pub fn site_dir() -> PathBuf {
+    cmd::target_dir().join("site")
+}
+
+/// Compiles the web crate to wasm (release) and writes the JS bindings into `target/site/pkg`.
+pub fn build_wasm() -> Result<()> {
+    cmd::run(cmd::cargo().args([
+        "build",
+        "-p",
+        WEB_CRATE,
+        "--target",
+        WASM_TARGET,
+        "--release",
+    ]))?;
+    let wasm = cmd::target_dir()
+        .join(WASM_TARGET)
+        .join("release")
+        .join(format!("{WEB_WASM_STEM}.wasm"));
+    let pkg = site_dir().join("pkg");
+    cmd::run(
+        Command::new("wasm-bindgen")
+            .args(["--target", "web", "--out-dir"])
+            .arg(relative(&pkg))
+            .arg(relative(&wasm)),
+    )?;
+    let shipped = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
+    let data = fs::read(&shipped).context(|| format!("reading {}", shipped.display()))?;
+    let raw = u64::try_from(data.len()).unwrap_or(u64::MAX);
+    let gzipped = gzip_len(&data)?;
+    println!(
+        "    {}: {}, gzipped {}",
+        relative(&shipped).display(),
+        cmd::bytes(raw),
+        cmd::bytes(gzipped)
+    );
+    Ok(())
+}
+
+/// Copies the static files of `www/` into `target/site/`, next to `pkg/`.
+pub fn copy_www() -> Result<()> {
+    let from = cmd::workspace_root().join("www");
+    let to = site_dir();
+    step(&format!(
+        "copy {}/ to {}/",
+        relative(&from).display(),
+        relative(&to).display()
+    ));
+    copy_dir(&from, &to)
+}
+
+/// Builds the whole page: [`build_wasm`] then [`copy_www`].
+pub fn build() -> Result<()> {
+    build_wasm()?;
+    copy_www()
+}
+
+/// Copies the files under `from` into `to`, recursively, creating directories as needed.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).context(|| format!("creating {}", to.display()))?;
+    let entries = fs::read_dir(from).context(|| format!("reading {}", from.display()))?;
+    for entry in entries {
+        let entry = entry.context(|| format!("reading {}", from.display()))?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type()?.is_dir() {
+            copy_dir(&src, &dst)?;
+        } else {
+            fs::copy(&src, &dst).context(|| format!("copying {}", src.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The size of `data` compressed with gzip at the default level (what a server would send).
+pub fn gzip_len(data: &[u8]) -> Result<u64> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(data)?;
+    let compressed = encoder.finish()?;
+    Ok(u64::try_from(compressed.len()).unwrap_or(u64::MAX))
+}
+
+/// `path` relative to the workspace root when it lies inside it, for shorter messages.
+pub fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(cmd::workspace_root())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}

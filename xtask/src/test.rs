@@ -1,0 +1,147 @@
+//! `cargo xtask test`: every check the project has, in order, stopping at the first failure.
+//!
+//! To add a check, write a `fn(&mut Ctx) -> Result<()>` and add one line to [`STEPS`].
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::cmd::{self, step};
+use crate::tools::{self, WASM_TARGET};
+use crate::{site, Context, Result};
+
+/// What the steps share: facts found by earlier steps.
+#[derive(Default)]
+pub struct Ctx {
+    /// Path of chromedriver, set by the tools step.
+    chromedriver: Option<PathBuf>,
+}
+
+/// A named check.
+type Step = (&'static str, fn(&mut Ctx) -> Result<()>);
+
+/// The checks of `cargo xtask test`, in the order they run.
+const STEPS: &[Step] = &[
+    ("tools", ensure_tools),
+    ("fmt", fmt),
+    ("clippy", clippy_native),
+    ("clippy wasm", clippy_wasm),
+    ("native tests", test_native),
+    ("wasm tests in Chromium", test_wasm_browser),
+    ("web build", web_build),
+];
+
+/// The arguments Chromium gets for the wasm tests (the runner adds `headless`,
+/// `no-sandbox` and `disable-dev-shm-usage` itself; repeating them is harmless).
+const CHROME_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+];
+
+/// Runs every step of [`STEPS`]; the first failure ends the run with its step's name.
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    let mut ctx = Ctx::default();
+    for (i, (name, f)) in STEPS.iter().enumerate() {
+        println!();
+        step(&format!("[{}/{}] {name}", i + 1, STEPS.len()));
+        f(&mut ctx).context(|| format!("step `{name}` failed"))?;
+    }
+    println!();
+    step(&format!(
+        "all {} steps passed in {}",
+        STEPS.len(),
+        cmd::seconds(started.elapsed())
+    ));
+    Ok(())
+}
+
+/// Installs what is missing: the wasm target, wasm-bindgen-cli, Chromium and chromedriver.
+fn ensure_tools(ctx: &mut Ctx) -> Result<()> {
+    tools::ensure_wasm_target()?;
+    tools::ensure_wasm_bindgen()?;
+    ctx.chromedriver = Some(tools::ensure_chromium()?.driver);
+    Ok(())
+}
+
+/// Checks the formatting of every crate.
+fn fmt(_: &mut Ctx) -> Result<()> {
+    cmd::run(cmd::cargo().args(["fmt", "--all", "--", "--check"]))
+}
+
+/// Lints every crate and target natively, warnings as errors.
+fn clippy_native(_: &mut Ctx) -> Result<()> {
+    cmd::run(cmd::cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+/// Lints the crates that ship as wasm, compiled for the wasm target (other `cfg`s, other code).
+fn clippy_wasm(_: &mut Ctx) -> Result<()> {
+    cmd::run(cmd::cargo().args([
+        "clippy",
+        "-p",
+        "daemonset-sim",
+        "-p",
+        "daemonset-sim-web",
+        "--target",
+        WASM_TARGET,
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+/// Runs every native test of the workspace.
+fn test_native(_: &mut Ctx) -> Result<()> {
+    cmd::run(cmd::cargo().args(["test", "--workspace"]))
+}
+
+/// Runs the core's tests compiled to wasm in headless Chromium, via wasm-bindgen-test-runner.
+fn test_wasm_browser(ctx: &mut Ctx) -> Result<()> {
+    let driver = ctx
+        .chromedriver
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
+    let webdriver_json = write_webdriver_json()?;
+    cmd::run(
+        cmd::cargo()
+            .env("CHROMEDRIVER", driver)
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json)
+            .args(["test", "-p", "daemonset-sim", "--target", WASM_TARGET]),
+    )
+}
+
+/// Writes the WebDriver capabilities with [`CHROME_ARGS`] to `target/webdriver.json`.
+///
+/// wasm-bindgen-test-runner reads `webdriver.json` from the crate directory, or the file named
+/// by `WASM_BINDGEN_TEST_WEBDRIVER_JSON`; the variable keeps this file out of the crates.
+fn write_webdriver_json() -> Result<PathBuf> {
+    let args: Vec<String> = CHROME_ARGS.iter().map(|a| format!("\"{a}\"")).collect();
+    let json = format!(
+        "{{\"goog:chromeOptions\": {{\"args\": [{}]}}}}\n",
+        args.join(", ")
+    );
+    let dir = cmd::target_dir();
+    std::fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join("webdriver.json");
+    std::fs::write(&path, json).context(|| format!("writing {}", path.display()))?;
+    Ok(path)
+}
+
+/// Builds the web page into `target/site` (wasm, bindings, static files).
+fn web_build(_: &mut Ctx) -> Result<()> {
+    site::build()
+}
