@@ -89,7 +89,10 @@ fn run_place(files: &[String], output: Output, daemon_set: Option<String>) -> Ex
 
 fn print_stdout(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
@@ -146,14 +149,20 @@ fn read_one(name: &str) -> Result<String, Diagnostic> {
     if bytes.len() > MAX_SOURCE_BYTES {
         return Err(Diagnostic::file(
             name,
-            format!("input is too large (the limit is {} MiB)", MAX_SOURCE_BYTES / 1024 / 1024),
+            format!(
+                "input is too large (the limit is {} MiB)",
+                MAX_SOURCE_BYTES / 1024 / 1024
+            ),
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
         let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
         Diagnostic {
             file: name.to_owned(),
             line: u32::try_from(line).ok(),

@@ -64,6 +64,9 @@ mod tests {
         d.line = Some(3);
         d.column = Some(7);
         d.path = "spec.tempalte".into();
-        assert_eq!(d.to_string(), "ds.yaml:3:7: spec.tempalte: no DaemonSet found");
+        assert_eq!(
+            d.to_string(),
+            "ds.yaml:3:7: spec.tempalte: no DaemonSet found"
+        );
     }
 }

@@ -50,15 +50,13 @@ impl Document {
     /// A short name of the document's shape, for errors.
     pub fn shape(&self) -> &'static str {
         match self {
-            Self::Yaml(serde_yaml::Value::Sequence(_)) | Self::Json(serde_json::Value::Array(_)) => {
-                "a list"
-            }
+            Self::Yaml(serde_yaml::Value::Sequence(_))
+            | Self::Json(serde_json::Value::Array(_)) => "a list",
             Self::Yaml(serde_yaml::Value::String(_)) | Self::Json(serde_json::Value::String(_)) => {
                 "a string"
             }
-            Self::Yaml(serde_yaml::Value::Mapping(_)) | Self::Json(serde_json::Value::Object(_)) => {
-                "a mapping"
-            }
+            Self::Yaml(serde_yaml::Value::Mapping(_))
+            | Self::Json(serde_json::Value::Object(_)) => "a mapping",
             _ => "a scalar",
         }
     }
@@ -155,14 +153,19 @@ mod tests {
         let decoded = doc.decode::<Node>().ok().map(|d| d.unknown_fields);
         assert_eq!(
             decoded,
-            Some(vec![FieldPath::keys(&["spec", "taints"]).index(0).key("efect")])
+            Some(vec![FieldPath::keys(&["spec", "taints"])
+                .index(0)
+                .key("efect")])
         );
     }
 
     #[test]
     fn type_errors_carry_the_field_path() {
         let doc = yaml("apiVersion: v1\nkind: Node\nmetadata:\n  name: a\n  labels: {x: [1]}\n");
-        let err = doc.decode::<Node>().err().map(|e| (e.path.to_string(), e.message));
+        let err = doc
+            .decode::<Node>()
+            .err()
+            .map(|e| (e.path.to_string(), e.message));
         assert_eq!(
             err,
             Some((

@@ -253,8 +253,14 @@ spec:
             locate(YAML, false, 1, &tolerations.index(1).key("effect")),
             at(13, 9)
         );
-        assert_eq!(locate(YAML, false, 0, &FieldPath::keys(&["kind"])), at(2, 1));
-        assert_eq!(locate(YAML, false, 1, &FieldPath::keys(&["spec", "x"])), None);
+        assert_eq!(
+            locate(YAML, false, 0, &FieldPath::keys(&["kind"])),
+            at(2, 1)
+        );
+        assert_eq!(
+            locate(YAML, false, 1, &FieldPath::keys(&["spec", "x"])),
+            None
+        );
         assert_eq!(locate(YAML, false, 1, &tolerations.index(7)), None);
         assert_eq!(locate(YAML, false, 5, &tolerations), None);
     }

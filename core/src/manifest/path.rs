@@ -135,8 +135,14 @@ mod tests {
         let path = FieldPath::keys(&["spec", "template", "spec", "tolerations"])
             .index(2)
             .key("operator");
-        assert_eq!(path.to_string(), "spec.template.spec.tolerations[2].operator");
+        assert_eq!(
+            path.to_string(),
+            "spec.template.spec.tolerations[2].operator"
+        );
         assert_eq!(FieldPath::root().to_string(), "");
-        assert_eq!(FieldPath::root().key("items").index(0).to_string(), "items[0]");
+        assert_eq!(
+            FieldPath::root().key("items").index(0).to_string(),
+            "items[0]"
+        );
     }
 }

@@ -14,6 +14,63 @@ use std::sync::Arc;
 /// The largest source accepted, in bytes.
 pub const MAX_SOURCE_BYTES: usize = 256 * 1024 * 1024;
 
+/// The deepest nesting of YAML flow collections read. The YAML reader's own limit is 128,
+/// but it finds out only after work that grows with the square of the depth, so deeper
+/// input is refused up front.
+pub const MAX_FLOW_DEPTH: u32 = 128;
+
+/// Where flow collections (`[`, `{`) first nest deeper than [`MAX_FLOW_DEPTH`], if they do.
+/// Brackets inside quoted scalars and comments do not count.
+fn too_deep_flow(text: &str) -> Option<(u32, u32)> {
+    let mut depth: u32 = 0;
+    let mut line: u32 = 1;
+    let mut column: u32 = 0;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut in_comment = false;
+    let mut previous = '\n';
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+            in_comment = false;
+            previous = c;
+            continue;
+        }
+        if in_comment {
+            continue;
+        }
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if q == '"' && c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            previous = c;
+            continue;
+        }
+        match c {
+            '#' if previous.is_whitespace() => in_comment = true,
+            '"' | '\'' if matches!(previous, ' ' | '\t' | '\n' | '[' | '{' | ',' | ':') => {
+                quote = Some(c)
+            }
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
 /// A named text to read: a file's name (or `-` for standard input) and its contents.
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
@@ -114,27 +171,56 @@ impl Reader<'_> {
             ));
             return;
         }
-        self.json = matches!(self.text.trim_start().as_bytes().first(), Some(b'{' | b'['));
-        if self.json {
-            let stream = serde_json::Deserializer::from_str(self.text).into_iter();
-            for (index, result) in stream.enumerate() {
-                match result {
-                    Ok(value) => self.document(index, Document::Json(value)),
-                    Err(err) => {
-                        self.json_syntax_error(&err);
-                        break;
-                    }
+        let looks_like_json =
+            matches!(self.text.trim_start().as_bytes().first(), Some(b'{' | b'['));
+        if looks_like_json && self.read_json() {
+            return;
+        }
+        self.json = false;
+        self.read_yaml();
+    }
+
+    /// Reads the text as a stream of JSON values. Returns false, having read nothing, when
+    /// the text is not JSON (YAML flow style also starts with `{`), so YAML can have a go.
+    fn read_json(&mut self) -> bool {
+        let mut documents = Vec::new();
+        for result in serde_json::Deserializer::from_str(self.text).into_iter() {
+            match result {
+                Ok(value) => documents.push(Document::Json(value)),
+                Err(err) if self.file.ends_with(".json") => {
+                    self.json_syntax_error(&err);
+                    return true;
                 }
+                Err(_) => return false,
             }
-        } else {
-            let text = self.text;
-            for (index, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
-                match serde_yaml::Value::deserialize(de) {
-                    Ok(value) => self.document(index, Document::Yaml(value)),
-                    Err(err) => {
-                        self.yaml_syntax_error(&err);
-                        break;
-                    }
+        }
+        self.json = true;
+        for (index, document) in documents.into_iter().enumerate() {
+            self.document(index, document);
+        }
+        true
+    }
+
+    fn read_yaml(&mut self) {
+        let text = self.text;
+        if let Some((line, column)) = too_deep_flow(text) {
+            self.errors.push(Diagnostic {
+                file: self.file.to_string(),
+                line: Some(line),
+                column: Some(column),
+                path: String::new(),
+                message: format!(
+                    "error converting YAML to JSON: yaml: flow collections ([ ] and {{ }}) are nested more than {MAX_FLOW_DEPTH} levels deep"
+                ),
+            });
+            return;
+        }
+        for (index, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
+            match serde_yaml::Value::deserialize(de) {
+                Ok(value) => self.document(index, Document::Yaml(value)),
+                Err(err) => {
+                    self.yaml_syntax_error(&err);
+                    break;
                 }
             }
         }
@@ -227,7 +313,11 @@ impl Reader<'_> {
         let kind = document.str_field("kind").map(str::to_owned);
         let api_version = document.str_field("apiVersion").map(str::to_owned);
         let Some(kind) = kind.filter(|k| !k.is_empty()) else {
-            self.error(place, &FieldPath::keys(&["kind"]), "kind not set".to_owned());
+            self.error(
+                place,
+                &FieldPath::keys(&["kind"]),
+                "kind not set".to_owned(),
+            );
             return;
         };
         let Some(api_version) = api_version.filter(|v| !v.is_empty()) else {
@@ -393,5 +483,81 @@ impl Reader<'_> {
             self.error(place, &problem.path, problem.message);
         }
         ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_one(name: &str, text: &str) -> Result<Manifests, Vec<Diagnostic>> {
+        read(&[Source { name, text }])
+    }
+
+    #[test]
+    fn flow_depth_guard_ignores_quotes_and_comments() {
+        let deep = format!("a: {}", "[".repeat(200));
+        assert_eq!(too_deep_flow(&deep), Some((1, 4 + 128)));
+        let quoted = format!(
+            "a: \"{}\"\nb: '{}'\n# {}\n",
+            "[".repeat(200),
+            "{".repeat(200),
+            "[".repeat(200)
+        );
+        assert_eq!(too_deep_flow(&quoted), None);
+        assert_eq!(too_deep_flow(&"[]".repeat(1000)), None);
+    }
+
+    #[test]
+    fn reads_kubectl_lists_and_typed_lists() {
+        let text = "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata: {name: a}\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: sa}\nkind: List\nmetadata:\n  resourceVersion: \"\"\n---\napiVersion: v1\nkind: NodeList\nitems:\n- {apiVersion: v1, kind: Node, metadata: {name: b}}\n";
+        let m = read_one("list.yaml", text).unwrap_or_else(|e| panic!("{e:?}"));
+        let names: Vec<_> = m
+            .nodes
+            .iter()
+            .filter_map(|n| n.object.metadata.name.as_deref())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(m.warnings.len(), 1);
+        assert_eq!(m.warnings[0].path, "items[1]");
+        assert_eq!(m.warnings[0].line, Some(6));
+    }
+
+    #[test]
+    fn yaml_flow_style_is_not_mistaken_for_json() {
+        let m = read_one(
+            "flow.yaml",
+            "{apiVersion: v1, kind: Node, metadata: {name: a}}",
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(m.nodes.len(), 1);
+    }
+
+    #[test]
+    fn unknown_node_fields_are_one_warning_with_a_count() {
+        let node = |n: &str| {
+            format!("---\napiVersion: v1\nkind: Node\nmetadata: {{name: {n}}}\nstatus:\n  newField: 1\n")
+        };
+        let text = format!("{}{}{}", node("a"), node("b"), node("c"));
+        let m = read_one("nodes.yaml", &text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(m.nodes.len(), 3);
+        assert_eq!(m.warnings.len(), 1);
+        assert_eq!(m.warnings[0].to_string(), "nodes.yaml:6:3: status.newField: unknown field \"status.newField\" in 3 Node objects, ignored");
+    }
+
+    #[test]
+    fn validation_errors_point_at_the_field() {
+        let text = "apiVersion: v1\nkind: Node\nmetadata:\n  name: a\nspec:\n  taints:\n  - key: k\n    effect: NoSchedul\n";
+        let errors = read_one("n.yaml", text).err().unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column), (Some(8), Some(5)));
+        assert_eq!(errors[0].path, "spec.taints[0].effect");
+        assert!(
+            errors[0]
+                .message
+                .starts_with("Unsupported value: \"NoSchedul\""),
+            "{}",
+            errors[0].message
+        );
     }
 }

@@ -36,7 +36,10 @@ impl Resources {
             "memory" => self.memory += quantity::value(text).unwrap_or(0),
             "ephemeral-storage" => self.ephemeral_storage += quantity::value(text).unwrap_or(0),
             "pods" | "storage" => {}
-            other => *self.scalar.entry(other.to_owned()).or_default() += quantity::value(text).unwrap_or(0),
+            other => {
+                *self.scalar.entry(other.to_owned()).or_default() +=
+                    quantity::value(text).unwrap_or(0)
+            }
         }
     }
 
@@ -141,7 +144,11 @@ pub fn host_ports(spec: &PodSpec) -> Vec<HostPort> {
         .filter_map(|p| {
             let port = p.host_port.filter(|p| *p > 0)?;
             Some(HostPort {
-                ip: p.host_ip.clone().filter(|ip| !ip.is_empty()).unwrap_or_else(|| "0.0.0.0".to_owned()),
+                ip: p
+                    .host_ip
+                    .clone()
+                    .filter(|ip| !ip.is_empty())
+                    .unwrap_or_else(|| "0.0.0.0".to_owned()),
                 protocol: p.protocol.clone().unwrap_or_else(|| "TCP".to_owned()),
                 port,
             })
@@ -181,7 +188,12 @@ pub struct Misfit {
 /// Checks a pod against a node's allocatable resources and free host ports, given what
 /// other pods use. Empty when it fits. A node that lists no allocatable resources at all is
 /// not checked for resources (its capacity is unknown).
-pub fn check_fit(node: &Node, usage: &NodeUsage, request: &Resources, ports: &[HostPort]) -> Vec<Misfit> {
+pub fn check_fit(
+    node: &Node,
+    usage: &NodeUsage,
+    request: &Resources,
+    ports: &[HostPort],
+) -> Vec<Misfit> {
     let mut misfits = Vec::new();
     if let Some(allocatable) = node.status.as_ref().and_then(|s| s.allocatable.as_ref()) {
         let allowed_pods = allocatable
@@ -191,12 +203,19 @@ pub fn check_fit(node: &Node, usage: &NodeUsage, request: &Resources, ports: &[H
         if usage.pods + 1 > allowed_pods {
             misfits.push(Misfit {
                 reason: "Too many pods".to_owned(),
-                detail: format!("the node allows {allowed_pods} pods and {} are already there", usage.pods),
+                detail: format!(
+                    "the node allows {allowed_pods} pods and {} are already there",
+                    usage.pods
+                ),
             });
         }
         if !request.is_zero() {
             let free = Resources::from_list(allocatable);
-            let mut check = |name: &str, want: i128, have: i128, used: i128, show: fn(i128) -> String| {
+            let mut check = |name: &str,
+                             want: i128,
+                             have: i128,
+                             used: i128,
+                             show: fn(i128) -> String| {
                 if want > 0 && want > have - used {
                     misfits.push(Misfit {
                         reason: format!("Insufficient {name}"),
@@ -209,8 +228,20 @@ pub fn check_fit(node: &Node, usage: &NodeUsage, request: &Resources, ports: &[H
                     });
                 }
             };
-            check("cpu", request.milli_cpu, free.milli_cpu, usage.requested.milli_cpu, show_milli);
-            check("memory", request.memory, free.memory, usage.requested.memory, show_bytes);
+            check(
+                "cpu",
+                request.milli_cpu,
+                free.milli_cpu,
+                usage.requested.milli_cpu,
+                show_milli,
+            );
+            check(
+                "memory",
+                request.memory,
+                free.memory,
+                usage.requested.memory,
+                show_bytes,
+            );
             check(
                 "ephemeral-storage",
                 request.ephemeral_storage,
@@ -225,7 +256,10 @@ pub fn check_fit(node: &Node, usage: &NodeUsage, request: &Resources, ports: &[H
             }
         }
     }
-    if ports.iter().any(|want| usage.ports.iter().any(|used| want.conflicts(used))) {
+    if ports
+        .iter()
+        .any(|want| usage.ports.iter().any(|used| want.conflicts(used)))
+    {
         misfits.push(Misfit {
             reason: "node(s) didn't have free ports for the requested pod ports".to_owned(),
             detail: format!(
@@ -247,10 +281,16 @@ pub fn check_fit(node: &Node, usage: &NodeUsage, request: &Resources, ports: &[H
 pub fn fit_error_message(total_nodes: usize, misfits: &[Misfit]) -> String {
     let mut reasons: Vec<String> = misfits.iter().map(|m| format!("1 {}", m.reason)).collect();
     if total_nodes > 1 {
-        reasons.push(format!("{} node(s) didn't match Pod's node affinity/selector", total_nodes - 1));
+        reasons.push(format!(
+            "{} node(s) didn't match Pod's node affinity/selector",
+            total_nodes - 1
+        ));
     }
     reasons.sort();
-    format!("0/{total_nodes} nodes are available: {}.", reasons.join(", "))
+    format!(
+        "0/{total_nodes} nodes are available: {}.",
+        reasons.join(", ")
+    )
 }
 
 fn show_milli(m: i128) -> String {
@@ -262,7 +302,12 @@ fn show_milli(m: i128) -> String {
 }
 
 fn show_bytes(b: i128) -> String {
-    const UNITS: [(&str, i128); 4] = [("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)];
+    const UNITS: [(&str, i128); 4] = [
+        ("Ti", 1 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ];
     for (unit, size) in UNITS {
         if b != 0 && b % size == 0 {
             return format!("{}{unit}", b / size);
@@ -299,10 +344,26 @@ mod tests {
 
     #[test]
     fn host_port_conflicts_need_same_port_protocol_and_overlapping_ip() {
-        let a = HostPort { ip: "0.0.0.0".into(), protocol: "TCP".into(), port: 80 };
-        let b = HostPort { ip: "10.0.0.1".into(), protocol: "TCP".into(), port: 80 };
-        let c = HostPort { ip: "10.0.0.2".into(), protocol: "TCP".into(), port: 80 };
-        let d = HostPort { ip: "0.0.0.0".into(), protocol: "UDP".into(), port: 80 };
+        let a = HostPort {
+            ip: "0.0.0.0".into(),
+            protocol: "TCP".into(),
+            port: 80,
+        };
+        let b = HostPort {
+            ip: "10.0.0.1".into(),
+            protocol: "TCP".into(),
+            port: 80,
+        };
+        let c = HostPort {
+            ip: "10.0.0.2".into(),
+            protocol: "TCP".into(),
+            port: 80,
+        };
+        let d = HostPort {
+            ip: "0.0.0.0".into(),
+            protocol: "UDP".into(),
+            port: 80,
+        };
         assert!(a.conflicts(&b));
         assert!(!b.conflicts(&c));
         assert!(!a.conflicts(&d));
@@ -310,9 +371,18 @@ mod tests {
 
     #[test]
     fn fit_error_reads_like_the_scheduler() {
-        let cpu = Misfit { reason: "Insufficient cpu".into(), detail: String::new() };
-        let mem = Misfit { reason: "Insufficient memory".into(), detail: String::new() };
-        assert_eq!(fit_error_message(1, std::slice::from_ref(&cpu)), "0/1 nodes are available: 1 Insufficient cpu.");
+        let cpu = Misfit {
+            reason: "Insufficient cpu".into(),
+            detail: String::new(),
+        };
+        let mem = Misfit {
+            reason: "Insufficient memory".into(),
+            detail: String::new(),
+        };
+        assert_eq!(
+            fit_error_message(1, std::slice::from_ref(&cpu)),
+            "0/1 nodes are available: 1 Insufficient cpu."
+        );
         assert_eq!(
             fit_error_message(3, &[cpu, mem]),
             "0/3 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector."

@@ -37,10 +37,16 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let labels = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-            pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect()
         };
         assert!(matches(&selector, &labels(&[("app", "agent")])));
-        assert!(!matches(&selector, &labels(&[("app", "agent"), ("tier", "web")])));
+        assert!(!matches(
+            &selector,
+            &labels(&[("app", "agent"), ("tier", "web")])
+        ));
         assert!(!matches(&selector, &labels(&[("app", "other")])));
         assert!(matches(&LabelSelector::default(), &labels(&[])));
     }

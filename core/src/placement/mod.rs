@@ -83,7 +83,11 @@ impl<'a> CompiledDaemonSet<'a> {
                 )],
             );
         }
-        let node_taints = node.spec.as_ref().and_then(|s| s.taints.as_deref()).unwrap_or_default();
+        let node_taints = node
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.as_deref())
+            .unwrap_or_default();
         let mut reasons = Vec::new();
         let mut blocked = false;
         let mut evicted = false;
@@ -104,7 +108,10 @@ impl<'a> CompiledDaemonSet<'a> {
             };
             reasons.push(Reason::new(
                 "UntoleratedTaint",
-                format!("node(s) had untolerated taint {} ({consequence})", taints::describe(taint)),
+                format!(
+                    "node(s) had untolerated taint {} ({consequence})",
+                    taints::describe(taint)
+                ),
             ));
         }
         let decision = Decision {
@@ -195,7 +202,10 @@ pub enum PlaceError {
 /// # Errors
 /// Input errors (syntax, types, validation), no DaemonSet in the input, or a
 /// `--daemonset` that names none of them.
-pub fn place_sources(sources: &[Source<'_>], options: &PlaceOptions) -> Result<PlacementReport, PlaceError> {
+pub fn place_sources(
+    sources: &[Source<'_>],
+    options: &PlaceOptions,
+) -> Result<PlacementReport, PlaceError> {
     let manifests = manifest::read(sources).map_err(PlaceError::Input)?;
     let files: Vec<&str> = sources.iter().map(|s| s.name).collect();
     place(&manifests, options, &files)
@@ -205,7 +215,11 @@ pub fn place_sources(sources: &[Source<'_>], options: &PlaceOptions) -> Result<P
 ///
 /// # Errors
 /// When there is no DaemonSet, or `options.daemon_set` names none of them.
-pub fn place(manifests: &Manifests, options: &PlaceOptions, files: &[&str]) -> Result<PlacementReport, PlaceError> {
+pub fn place(
+    manifests: &Manifests,
+    options: &PlaceOptions,
+    files: &[&str],
+) -> Result<PlacementReport, PlaceError> {
     let file = files.join(", ");
     if manifests.daemon_sets.is_empty() {
         return Err(PlaceError::Input(vec![Diagnostic::file(
@@ -251,7 +265,11 @@ pub fn place(manifests: &Manifests, options: &PlaceOptions, files: &[&str]) -> R
 fn pods_by_node(manifests: &Manifests) -> HashMap<&str, Vec<&Pod>> {
     let mut map: HashMap<&str, Vec<&Pod>> = HashMap::new();
     for pod in manifests.pods.iter().map(|l| &l.object) {
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+        let phase = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or("");
         if phase == "Succeeded" || phase == "Failed" {
             continue;
         }
@@ -262,7 +280,11 @@ fn pods_by_node(manifests: &Manifests) -> HashMap<&str, Vec<&Pod>> {
     map
 }
 
-fn place_one(ds: &DaemonSet, nodes: &[&Node], pods_by_node: &HashMap<&str, Vec<&Pod>>) -> DaemonSetPlacement {
+fn place_one(
+    ds: &DaemonSet,
+    nodes: &[&Node],
+    pods_by_node: &HashMap<&str, Vec<&Pod>>,
+) -> DaemonSetPlacement {
     let compiled = CompiledDaemonSet::new(ds);
     let mut desired = 0;
     let placements = nodes
@@ -273,10 +295,18 @@ fn place_one(ds: &DaemonSet, nodes: &[&Node], pods_by_node: &HashMap<&str, Vec<&
             if decision.should_run {
                 desired += 1;
             }
-            let on_node = pods_by_node.get(name).map(Vec::as_slice).unwrap_or_default();
-            let (own, others): (Vec<&Pod>, Vec<&Pod>) = on_node.iter().partition(|p| compiled.owns(p));
+            let on_node = pods_by_node
+                .get(name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let (own, others): (Vec<&Pod>, Vec<&Pod>) =
+                on_node.iter().partition(|p| compiled.owns(p));
             let existing = own.first();
-            let pod = match (decision.should_run, decision.should_continue_running, existing) {
+            let pod = match (
+                decision.should_run,
+                decision.should_continue_running,
+                existing,
+            ) {
                 (_, true, Some(existing)) => existing_outcome(existing),
                 (false, _, None) => PodOutcome::None,
                 (false, false, Some(existing)) => {
@@ -300,7 +330,10 @@ fn place_one(ds: &DaemonSet, nodes: &[&Node], pods_by_node: &HashMap<&str, Vec<&
                     if misfits.is_empty() {
                         PodOutcome::Running
                     } else {
-                        reasons.push(Reason::new("Unschedulable", fit::fit_error_message(nodes.len(), &misfits)));
+                        reasons.push(Reason::new(
+                            "Unschedulable",
+                            fit::fit_error_message(nodes.len(), &misfits),
+                        ));
                         for misfit in misfits {
                             reasons.push(Reason::new("Unschedulable", misfit.detail));
                         }

@@ -107,10 +107,24 @@ impl PlacementReport {
                 ds.desired_number_scheduled,
                 ds.nodes.len()
             );
-            let width = ds.nodes.iter().map(|n| n.node.len()).max().unwrap_or(0).max(4);
-            let _ = writeln!(out, "{:<width$}   SHOULD-RUN   CONTINUE   POD       REASONS", "NODE");
+            let width = ds
+                .nodes
+                .iter()
+                .map(|n| n.node.len())
+                .max()
+                .unwrap_or(0)
+                .max(4);
+            let _ = writeln!(
+                out,
+                "{:<width$}   SHOULD-RUN   CONTINUE   POD       REASONS",
+                "NODE"
+            );
             for node in &ds.nodes {
-                let first = node.reasons.first().map(|r| r.message.as_str()).unwrap_or("");
+                let first = node
+                    .reasons
+                    .first()
+                    .map(|r| r.message.as_str())
+                    .unwrap_or("");
                 let line = format!(
                     "{:<width$}   {:<10}   {:<8}   {:<7}   {}",
                     node.node,
@@ -121,7 +135,11 @@ impl PlacementReport {
                 );
                 let _ = writeln!(out, "{}", line.trim_end());
                 for reason in node.reasons.iter().skip(1) {
-                    let _ = writeln!(out, "{:width$}   {:10}   {:8}   {:7}   {}", "", "", "", "", reason.message);
+                    let _ = writeln!(
+                        out,
+                        "{:width$}   {:10}   {:8}   {:7}   {}",
+                        "", "", "", "", reason.message
+                    );
                 }
             }
         }

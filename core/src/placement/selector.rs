@@ -63,8 +63,17 @@ impl RequiredNodeSelection {
             .affinity
             .as_ref()
             .and_then(|a| a.node_affinity.as_ref())
-            .and_then(|na| na.required_during_scheduling_ignored_during_execution.as_ref())
-            .map(|selector| selector.node_selector_terms.iter().map(compile_term).collect());
+            .and_then(|na| {
+                na.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })
+            .map(|selector| {
+                selector
+                    .node_selector_terms
+                    .iter()
+                    .map(compile_term)
+                    .collect()
+            });
         Self {
             node_selector,
             terms,
@@ -140,7 +149,10 @@ fn compile_label_requirement(req: &NodeSelectorRequirement) -> Result<LabelRequi
     let single_int = |values: &[String]| -> Result<i64, String> {
         match values {
             [one] => one.parse::<i64>().map_err(|_| {
-                format!("{key} {}: value {one:?} is not an integer, so the term never matches", req.operator)
+                format!(
+                    "{key} {}: value {one:?} is not an integer, so the term never matches",
+                    req.operator
+                )
             }),
             _ => Err(format!(
                 "{key} {}: needs exactly one value, so the term never matches",
@@ -199,18 +211,29 @@ fn compile_field_requirement(req: &NodeSelectorRequirement) -> Result<FieldRequi
     }
 }
 
-fn term_matches(term: &Term, node_name: &str, labels: &BTreeMap<String, String>) -> Result<(), String> {
+fn term_matches(
+    term: &Term,
+    node_name: &str,
+    labels: &BTreeMap<String, String>,
+) -> Result<(), String> {
     match term {
-        Term::Empty => Err("the term is empty (no matchExpressions or matchFields) and matches nothing".to_owned()),
+        Term::Empty => Err(
+            "the term is empty (no matchExpressions or matchFields) and matches nothing".to_owned(),
+        ),
         Term::Invalid(why) => Err(why.clone()),
-        Term::Valid { labels: reqs, fields } => {
+        Term::Valid {
+            labels: reqs,
+            fields,
+        } => {
             for req in reqs {
                 label_matches(req, labels)?;
             }
             for field in fields {
                 match field {
                     FieldRequirement::NameIn(name) if name != node_name => {
-                        return Err(format!("metadata.name In [{name}], but the node is {node_name}"))
+                        return Err(format!(
+                            "metadata.name In [{name}], but the node is {node_name}"
+                        ))
                     }
                     FieldRequirement::NameNotIn(name) if name == node_name => {
                         return Err(format!("metadata.name NotIn [{name}]"))
@@ -235,8 +258,12 @@ fn label_matches(req: &LabelRequirement, labels: &BTreeMap<String, String>) -> R
         LabelOp::NotIn(values) => !have.is_some_and(|v| values.contains(v)),
         LabelOp::Exists => have.is_some(),
         LabelOp::DoesNotExist => have.is_none(),
-        LabelOp::Gt(limit) => have.and_then(|v| v.parse::<i64>().ok()).is_some_and(|v| v > *limit),
-        LabelOp::Lt(limit) => have.and_then(|v| v.parse::<i64>().ok()).is_some_and(|v| v < *limit),
+        LabelOp::Gt(limit) => have
+            .and_then(|v| v.parse::<i64>().ok())
+            .is_some_and(|v| v > *limit),
+        LabelOp::Lt(limit) => have
+            .and_then(|v| v.parse::<i64>().ok())
+            .is_some_and(|v| v < *limit),
     };
     if ok {
         return Ok(());
@@ -260,7 +287,10 @@ mod tests {
     }
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     fn affinity(exprs: &str) -> RequiredNodeSelection {
@@ -276,19 +306,71 @@ mod tests {
     fn operators_match_like_kubernetes() {
         let node = labels(&[("zone", "a"), ("gen", "05"), ("empty", "")]);
         let cases = [
-            ("zone In [a, b]", "key: zone\n          operator: In\n          values: [a, b]", true),
-            ("zone In [c]", "key: zone\n          operator: In\n          values: [c]", false),
-            ("missing NotIn", "key: other\n          operator: NotIn\n          values: [x]", true),
-            ("zone NotIn [a]", "key: zone\n          operator: NotIn\n          values: [a]", false),
-            ("empty Exists", "key: empty\n          operator: Exists", true),
-            ("empty DoesNotExist", "key: empty\n          operator: DoesNotExist", false),
-            ("gen Gt 4 (leading zero)", "key: gen\n          operator: Gt\n          values: ['4']", true),
-            ("gen Gt 5 is strict", "key: gen\n          operator: Gt\n          values: ['5']", false),
-            ("gen Lt 6", "key: gen\n          operator: Lt\n          values: ['6']", true),
-            ("zone Gt 1: not an integer", "key: zone\n          operator: Gt\n          values: ['1']", false),
-            ("missing Lt", "key: other\n          operator: Lt\n          values: ['1']", false),
-            ("Gt with two values never matches", "key: gen\n          operator: Gt\n          values: ['1', '2']", false),
-            ("Exists with values never matches", "key: zone\n          operator: Exists\n          values: [a]", false),
+            (
+                "zone In [a, b]",
+                "key: zone\n          operator: In\n          values: [a, b]",
+                true,
+            ),
+            (
+                "zone In [c]",
+                "key: zone\n          operator: In\n          values: [c]",
+                false,
+            ),
+            (
+                "missing NotIn",
+                "key: other\n          operator: NotIn\n          values: [x]",
+                true,
+            ),
+            (
+                "zone NotIn [a]",
+                "key: zone\n          operator: NotIn\n          values: [a]",
+                false,
+            ),
+            (
+                "empty Exists",
+                "key: empty\n          operator: Exists",
+                true,
+            ),
+            (
+                "empty DoesNotExist",
+                "key: empty\n          operator: DoesNotExist",
+                false,
+            ),
+            (
+                "gen Gt 4 (leading zero)",
+                "key: gen\n          operator: Gt\n          values: ['4']",
+                true,
+            ),
+            (
+                "gen Gt 5 is strict",
+                "key: gen\n          operator: Gt\n          values: ['5']",
+                false,
+            ),
+            (
+                "gen Lt 6",
+                "key: gen\n          operator: Lt\n          values: ['6']",
+                true,
+            ),
+            (
+                "zone Gt 1: not an integer",
+                "key: zone\n          operator: Gt\n          values: ['1']",
+                false,
+            ),
+            (
+                "missing Lt",
+                "key: other\n          operator: Lt\n          values: ['1']",
+                false,
+            ),
+            (
+                "Gt with two values never matches",
+                "key: gen\n          operator: Gt\n          values: ['1', '2']",
+                false,
+            ),
+            (
+                "Exists with values never matches",
+                "key: zone\n          operator: Exists\n          values: [a]",
+                false,
+            ),
         ];
         for (name, expr, want) in cases {
             let sel = affinity(&format!("      - matchExpressions:\n        - {expr}\n"));
@@ -303,7 +385,9 @@ mod tests {
         assert!(sel.check("n1", &node).is_ok());
         let empty = affinity("      - {}\n");
         assert!(empty.check("n1", &node).is_err());
-        let fields = affinity("      - matchFields:\n        - {key: metadata.name, operator: In, values: [n1]}\n");
+        let fields = affinity(
+            "      - matchFields:\n        - {key: metadata.name, operator: In, values: [n1]}\n",
+        );
         assert!(fields.check("n1", &node).is_ok());
         assert!(fields.check("n2", &node).is_err());
     }
@@ -312,13 +396,17 @@ mod tests {
     fn node_selector_and_affinity_must_both_match() {
         let mut s = spec("containers: []\nnodeSelector: {disk: ssd}\naffinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n      - matchExpressions: [{key: zone, operator: Exists}]\n");
         let sel = RequiredNodeSelection::new(&s);
-        assert!(sel.check("n", &labels(&[("disk", "ssd"), ("zone", "a")])).is_ok());
+        assert!(sel
+            .check("n", &labels(&[("disk", "ssd"), ("zone", "a")]))
+            .is_ok());
         assert_eq!(
             sel.check("n", &labels(&[("zone", "a")])),
             Err("nodeSelector requires disk=ssd, but the node has no label disk".to_owned())
         );
         assert!(sel.check("n", &labels(&[("disk", "ssd")])).is_err());
         s.affinity = None;
-        assert!(RequiredNodeSelection::new(&s).check("n", &labels(&[("disk", "ssd")])).is_ok());
+        assert!(RequiredNodeSelection::new(&s)
+            .check("n", &labels(&[("disk", "ssd")]))
+            .is_ok());
     }
 }

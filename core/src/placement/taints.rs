@@ -32,7 +32,9 @@ pub fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
     }
     match toleration.operator.as_deref().unwrap_or("") {
         "Exists" => true,
-        "" | "Equal" => toleration.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or(""),
+        "" | "Equal" => {
+            toleration.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or("")
+        }
         _ => false,
     }
 }
@@ -71,14 +73,12 @@ pub fn daemon_pod_tolerations(spec: &PodSpec) -> Vec<Toleration> {
     }
     let mut tolerations = spec.tolerations.clone().unwrap_or_default();
     for toleration in added {
-        let same = tolerations
-            .iter_mut()
-            .find(|t| {
-                t.key == toleration.key
-                    && t.operator == toleration.operator
-                    && t.value.as_deref().unwrap_or("") == ""
-                    && t.effect == toleration.effect
-            });
+        let same = tolerations.iter_mut().find(|t| {
+            t.key == toleration.key
+                && t.operator == toleration.operator
+                && t.value.as_deref().unwrap_or("").is_empty()
+                && t.effect == toleration.effect
+        });
         match same {
             Some(existing) => *existing = toleration,
             None => tolerations.push(toleration),
@@ -89,7 +89,11 @@ pub fn daemon_pod_tolerations(spec: &PodSpec) -> Vec<Toleration> {
 
 /// How a taint reads in the scheduler's messages: `{key: value}`.
 pub fn describe(taint: &Taint) -> String {
-    format!("{{{}: {}}}", taint.key, taint.value.as_deref().unwrap_or(""))
+    format!(
+        "{{{}: {}}}",
+        taint.key,
+        taint.value.as_deref().unwrap_or("")
+    )
 }
 
 #[cfg(test)]
@@ -121,31 +125,105 @@ mod tests {
     fn toleration_matching_follows_kubernetes() {
         let cp = taint("node-role.kubernetes.io/control-plane", None, "NoSchedule");
         let cases = [
-            (toleration("", "Exists", None, ""), &cp, true, "empty key with Exists tolerates all"),
-            (toleration("node-role.kubernetes.io/control-plane", "Equal", None, "NoSchedule"), &cp, true, "Equal with no value matches empty value"),
-            (toleration("node-role.kubernetes.io/control-plane", "", None, ""), &cp, true, "empty operator means Equal"),
-            (toleration("node-role.kubernetes.io/control-plane", "Exists", None, "NoExecute"), &cp, false, "effect must match"),
-            (toleration("other", "Exists", None, ""), &cp, false, "key must match"),
-            (toleration("node-role.kubernetes.io/control-plane", "Equal", Some("true"), ""), &cp, false, "value must match"),
-            (toleration("node-role.kubernetes.io/control-plane", "Lt", Some("1"), ""), &cp, false, "unknown operators never match"),
+            (
+                toleration("", "Exists", None, ""),
+                &cp,
+                true,
+                "empty key with Exists tolerates all",
+            ),
+            (
+                toleration(
+                    "node-role.kubernetes.io/control-plane",
+                    "Equal",
+                    None,
+                    "NoSchedule",
+                ),
+                &cp,
+                true,
+                "Equal with no value matches empty value",
+            ),
+            (
+                toleration("node-role.kubernetes.io/control-plane", "", None, ""),
+                &cp,
+                true,
+                "empty operator means Equal",
+            ),
+            (
+                toleration(
+                    "node-role.kubernetes.io/control-plane",
+                    "Exists",
+                    None,
+                    "NoExecute",
+                ),
+                &cp,
+                false,
+                "effect must match",
+            ),
+            (
+                toleration("other", "Exists", None, ""),
+                &cp,
+                false,
+                "key must match",
+            ),
+            (
+                toleration(
+                    "node-role.kubernetes.io/control-plane",
+                    "Equal",
+                    Some("true"),
+                    "",
+                ),
+                &cp,
+                false,
+                "value must match",
+            ),
+            (
+                toleration("node-role.kubernetes.io/control-plane", "Lt", Some("1"), ""),
+                &cp,
+                false,
+                "unknown operators never match",
+            ),
         ];
         for (tol, t, want, why) in cases {
             assert_eq!(tolerates(&tol, t), want, "{why}");
         }
         let valued = taint("dedicated", Some("infra"), "NoExecute");
-        assert!(tolerates(&toleration("dedicated", "Equal", Some("infra"), "NoExecute"), &valued));
-        assert!(!tolerates(&toleration("dedicated", "Equal", Some("batch"), ""), &valued));
+        assert!(tolerates(
+            &toleration("dedicated", "Equal", Some("infra"), "NoExecute"),
+            &valued
+        ));
+        assert!(!tolerates(
+            &toleration("dedicated", "Equal", Some("batch"), ""),
+            &valued
+        ));
     }
 
     #[test]
     fn daemon_pods_get_the_controllers_tolerations() {
         let plain = daemon_pod_tolerations(&PodSpec::default());
         assert_eq!(plain.len(), 6);
-        assert!(tolerated_by_any(&plain, &taint(UNSCHEDULABLE, None, "NoSchedule")));
-        assert!(tolerated_by_any(&plain, &taint(NOT_READY, None, "NoExecute")));
-        assert!(!tolerated_by_any(&plain, &taint(NOT_READY, None, "NoSchedule")), "only NoExecute is added");
-        assert!(!tolerated_by_any(&plain, &taint(NETWORK_UNAVAILABLE, None, "NoSchedule")));
-        let host = PodSpec { host_network: Some(true), ..PodSpec::default() };
-        assert!(tolerated_by_any(&daemon_pod_tolerations(&host), &taint(NETWORK_UNAVAILABLE, None, "NoSchedule")));
+        assert!(tolerated_by_any(
+            &plain,
+            &taint(UNSCHEDULABLE, None, "NoSchedule")
+        ));
+        assert!(tolerated_by_any(
+            &plain,
+            &taint(NOT_READY, None, "NoExecute")
+        ));
+        assert!(
+            !tolerated_by_any(&plain, &taint(NOT_READY, None, "NoSchedule")),
+            "only NoExecute is added"
+        );
+        assert!(!tolerated_by_any(
+            &plain,
+            &taint(NETWORK_UNAVAILABLE, None, "NoSchedule")
+        ));
+        let host = PodSpec {
+            host_network: Some(true),
+            ..PodSpec::default()
+        };
+        assert!(tolerated_by_any(
+            &daemon_pod_tolerations(&host),
+            &taint(NETWORK_UNAVAILABLE, None, "NoSchedule")
+        ));
     }
 }

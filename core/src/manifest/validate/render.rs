@@ -182,7 +182,10 @@ mod tests {
             r#""25%""#
         );
         assert_eq!(
-            go_json_struct(&[("Type", go_json_string("X")), ("RollingUpdate", "null".into())]),
+            go_json_struct(&[
+                ("Type", go_json_string("X")),
+                ("RollingUpdate", "null".into())
+            ]),
             r#"{"Type":"X","RollingUpdate":null}"#
         );
     }

@@ -1,0 +1,18 @@
+//! The placement cases again, compiled to WebAssembly and run in a real headless browser,
+//! so the core is proven to give the same answers there.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn kubernetes_cases_in_the_browser() {
+    for (name, yaml, expect) in support::CASES {
+        if let Err(e) = support::check_case(name, yaml, expect) {
+            panic!("{e}");
+        }
+    }
+}
