@@ -306,5 +306,10 @@ fn binary_junk_missing_files_and_bombs_fail_cleanly() {
     assert_input_error("bomb.yaml", &bomb, "", "repetition limit exceeded");
 
     let deep = format!("a: {}\n", "[".repeat(100_000));
-    assert_input_error("deep.yaml", &deep, "1:131", "recursion limit exceeded");
+    assert_input_error(
+        "deep.yaml",
+        &deep,
+        "1:132",
+        "nested more than 128 levels deep",
+    );
 }

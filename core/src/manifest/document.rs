@@ -77,6 +77,23 @@ impl Document {
         }
     }
 
+    /// Sets the top-level string field `key` when it is missing or empty, as the API
+    /// machinery does for the items of a typed list (`NodeList` items get `kind: Node`).
+    pub fn default_str_field(&mut self, key: &str, value: &str) {
+        if self.str_field(key).is_some_and(|v| !v.is_empty()) {
+            return;
+        }
+        match self {
+            Self::Yaml(serde_yaml::Value::Mapping(m)) => {
+                m.insert(serde_yaml::Value::from(key), serde_yaml::Value::from(value));
+            }
+            Self::Json(serde_json::Value::Object(m)) => {
+                m.insert(key.to_owned(), serde_json::Value::from(value));
+            }
+            _ => {}
+        }
+    }
+
     /// Takes the `items` of a list document; `None` when `items` is missing or not a list.
     pub fn take_items(&mut self) -> Option<Vec<Document>> {
         match self {

@@ -415,7 +415,13 @@ impl Reader<'_> {
             );
             return;
         };
-        for (i, item) in items.into_iter().enumerate() {
+        let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
+        let list_version = document.str_field("apiVersion").unwrap_or("").to_owned();
+        for (i, mut item) in items.into_iter().enumerate() {
+            if let Some(item_kind) = item_kind {
+                item.default_str_field("kind", item_kind);
+                item.default_str_field("apiVersion", &list_version);
+            }
             let item_place = Place {
                 document: place.document,
                 prefix: place.prefix.key("items").index(i),

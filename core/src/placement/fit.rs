@@ -185,104 +185,203 @@ pub struct Misfit {
     pub detail: String,
 }
 
-/// Checks a pod against a node's allocatable resources and free host ports, given what
-/// other pods use. Empty when it fits. A node that lists no allocatable resources at all is
-/// not checked for resources (its capacity is unknown).
+/// Runs the scheduler's filters that can fail for a daemon pod on its own node, in the
+/// scheduler's order, stopping at the first plugin that fails as the framework does:
+/// NodePorts, then NodeResourcesFit (which reports every insufficient resource at once).
+/// Empty when the pod fits. A node that lists no allocatable resources at all is not
+/// checked for resources (its capacity is unknown).
 pub fn check_fit(
     node: &Node,
     usage: &NodeUsage,
     request: &Resources,
     ports: &[HostPort],
 ) -> Vec<Misfit> {
-    let mut misfits = Vec::new();
-    if let Some(allocatable) = node.status.as_ref().and_then(|s| s.allocatable.as_ref()) {
-        let allowed_pods = allocatable
-            .get("pods")
-            .and_then(|q| quantity::value(&q.0).ok())
-            .unwrap_or(0);
-        if usage.pods + 1 > allowed_pods {
-            misfits.push(Misfit {
-                reason: "Too many pods".to_owned(),
-                detail: format!(
-                    "the node allows {allowed_pods} pods and {} are already there",
-                    usage.pods
-                ),
-            });
-        }
-        if !request.is_zero() {
-            let free = Resources::from_list(allocatable);
-            let mut check = |name: &str,
-                             want: i128,
-                             have: i128,
-                             used: i128,
-                             show: fn(i128) -> String| {
-                if want > 0 && want > have - used {
-                    misfits.push(Misfit {
-                        reason: format!("Insufficient {name}"),
-                        detail: format!(
-                            "the pod requests {name} {}; the node has {} allocatable and {} requested by other pods",
-                            show(want),
-                            show(have),
-                            show(used)
-                        ),
-                    });
-                }
-            };
-            check(
-                "cpu",
-                request.milli_cpu,
-                free.milli_cpu,
-                usage.requested.milli_cpu,
-                show_milli,
-            );
-            check(
-                "memory",
-                request.memory,
-                free.memory,
-                usage.requested.memory,
-                show_bytes,
-            );
-            check(
-                "ephemeral-storage",
-                request.ephemeral_storage,
-                free.ephemeral_storage,
-                usage.requested.ephemeral_storage,
-                show_bytes,
-            );
-            for (name, want) in &request.scalar {
-                let have = free.scalar.get(name).copied().unwrap_or(0);
-                let used = usage.requested.scalar.get(name).copied().unwrap_or(0);
-                check(name, *want, have, used, show_units);
-            }
-        }
-    }
-    if ports
+    let taken: Vec<&HostPort> = ports
         .iter()
-        .any(|want| usage.ports.iter().any(|used| want.conflicts(used)))
-    {
-        misfits.push(Misfit {
+        .filter(|want| usage.ports.iter().any(|used| want.conflicts(used)))
+        .collect();
+    if !taken.is_empty() {
+        return vec![Misfit {
             reason: "node(s) didn't have free ports for the requested pod ports".to_owned(),
             detail: format!(
                 "host port {} is already in use on the node",
-                ports
+                taken
                     .iter()
-                    .filter(|w| usage.ports.iter().any(|u| w.conflicts(u)))
                     .map(|p| format!("{}/{}", p.port, p.protocol))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+        }];
+    }
+    let mut misfits = Vec::new();
+    let Some(allocatable) = node.status.as_ref().and_then(|s| s.allocatable.as_ref()) else {
+        return misfits;
+    };
+    let allowed_pods = allocatable
+        .get("pods")
+        .and_then(|q| quantity::value(&q.0).ok())
+        .unwrap_or(0);
+    if usage.pods + 1 > allowed_pods {
+        misfits.push(Misfit {
+            reason: "Too many pods".to_owned(),
+            detail: format!(
+                "the node allows {allowed_pods} pods and {} are already there",
+                usage.pods
+            ),
         });
+    }
+    if request.is_zero() {
+        return misfits;
+    }
+    let free = Resources::from_list(allocatable);
+    let mut check = |name: &str, want: i128, have: i128, used: i128, show: fn(i128) -> String| {
+        if want > 0 && want > have - used {
+            misfits.push(Misfit {
+                reason: format!("Insufficient {name}"),
+                detail: format!(
+                    "the pod requests {name} {}; the node has {} allocatable and {} requested by other pods",
+                    show(want),
+                    show(have),
+                    show(used)
+                ),
+            });
+        }
+    };
+    check(
+        "cpu",
+        request.milli_cpu,
+        free.milli_cpu,
+        usage.requested.milli_cpu,
+        show_milli,
+    );
+    check(
+        "memory",
+        request.memory,
+        free.memory,
+        usage.requested.memory,
+        show_bytes,
+    );
+    check(
+        "ephemeral-storage",
+        request.ephemeral_storage,
+        free.ephemeral_storage,
+        usage.requested.ephemeral_storage,
+        show_bytes,
+    );
+    for (name, want) in &request.scalar {
+        let have = free.scalar.get(name).copied().unwrap_or(0);
+        let used = usage.requested.scalar.get(name).copied().unwrap_or(0);
+        check(name, *want, have, used, show_units);
     }
     misfits
 }
 
-/// The scheduler's `FitError` message for a daemon pod: the pod's node affinity names one
-/// node, so every other node counts as not matching it.
+/// Another pod on the node, as preemption sees it.
+#[derive(Debug, Clone)]
+pub struct OtherPod<'a> {
+    /// `namespace/name`.
+    pub name: String,
+    /// Its priority.
+    pub priority: i32,
+    /// Its spec.
+    pub spec: &'a PodSpec,
+}
+
+/// The daemon pod's priority and whether it may preempt (`preemptionPolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Priority {
+    /// The numeric priority.
+    pub value: i32,
+    /// False for `preemptionPolicy: Never`.
+    pub may_preempt: bool,
+}
+
+/// What the scheduler does with a daemon pod on its node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scheduling {
+    /// It fits and is bound.
+    Fits,
+    /// It fits once these lower-priority pods (`namespace/name`) are preempted.
+    Preempts(Vec<String>),
+    /// It stays Pending: the misfits and the scheduler's event message.
+    Unschedulable {
+        /// Why it does not fit, one per failing check.
+        misfits: Vec<Misfit>,
+        /// The `FailedScheduling` message.
+        message: String,
+    },
+}
+
+/// Schedules the daemon pod on its node among `others`, preempting lower-priority pods
+/// as `SelectVictimsOnNode` does when that makes room: remove every lower-priority pod,
+/// then give back the most important ones first while the pod still fits.
+pub fn schedule(
+    node: &Node,
+    others: &[OtherPod<'_>],
+    request: &Resources,
+    ports: &[HostPort],
+    priority: Priority,
+    total_nodes: usize,
+) -> Scheduling {
+    let usage_of = |pods: &mut dyn Iterator<Item = &OtherPod<'_>>| {
+        let mut usage = NodeUsage::default();
+        for pod in pods {
+            usage.add_pod(pod.spec);
+        }
+        usage
+    };
+    let misfits = check_fit(node, &usage_of(&mut others.iter()), request, ports);
+    if misfits.is_empty() {
+        return Scheduling::Fits;
+    }
+    let preemption = if !priority.may_preempt {
+        "preemption: not eligible due to preemptionPolicy=Never.".to_owned()
+    } else {
+        let (mut kept, mut candidates): (Vec<&OtherPod<'_>>, Vec<&OtherPod<'_>>) =
+            others.iter().partition(|p| p.priority >= priority.value);
+        if !candidates.is_empty()
+            && check_fit(node, &usage_of(&mut kept.iter().copied()), request, ports).is_empty()
+        {
+            candidates.sort_by(|a, b| {
+                b.priority
+                    .cmp(&a.priority)
+                    .then_with(|| a.name.cmp(&b.name))
+            });
+            let mut victims = Vec::new();
+            for candidate in candidates {
+                kept.push(candidate);
+                if !check_fit(node, &usage_of(&mut kept.iter().copied()), request, ports).is_empty()
+                {
+                    kept.pop();
+                    victims.push(candidate.name.clone());
+                }
+            }
+            return Scheduling::Preempts(victims);
+        }
+        let mut parts = vec!["1 No preemption victims found for incoming pod".to_owned()];
+        if total_nodes > 1 {
+            parts.push(format!(
+                "{} Preemption is not helpful for scheduling",
+                total_nodes - 1
+            ));
+        }
+        format!(
+            "preemption: 0/{total_nodes} nodes are available: {}.",
+            parts.join(", ")
+        )
+    };
+    let message = format!("{} {preemption}", fit_error_message(total_nodes, &misfits));
+    Scheduling::Unschedulable { misfits, message }
+}
+
+/// The scheduler's `FitError` message for a daemon pod. Its node affinity names one node,
+/// so the NodeAffinity PreFilter leaves every other node out, and those count as
+/// `node(s) didn't satisfy plugin(s) [NodeAffinity]`.
 pub fn fit_error_message(total_nodes: usize, misfits: &[Misfit]) -> String {
     let mut reasons: Vec<String> = misfits.iter().map(|m| format!("1 {}", m.reason)).collect();
     if total_nodes > 1 {
         reasons.push(format!(
-            "{} node(s) didn't match Pod's node affinity/selector",
+            "{} node(s) didn't satisfy plugin(s) [NodeAffinity]",
             total_nodes - 1
         ));
     }
@@ -369,6 +468,81 @@ mod tests {
         assert!(!a.conflicts(&d));
     }
 
+    fn node(cpu: &str, pods: &str) -> Node {
+        serde_yaml::from_str(&format!(
+            "metadata: {{name: n}}\nstatus: {{allocatable: {{cpu: '{cpu}', memory: 1Gi, pods: '{pods}'}}}}"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn ports_are_checked_before_resources_and_stop_the_filters() {
+        let other = spec("containers:\n- name: a\n  ports: [{containerPort: 80, hostPort: 80}]\n");
+        let mut usage = NodeUsage::default();
+        usage.add_pod(&other);
+        let mine = spec("containers:\n- name: b\n  resources: {requests: {cpu: '8'}}\n  ports: [{containerPort: 80, hostPort: 80}]\n");
+        let misfits = check_fit(
+            &node("1", "110"),
+            &usage,
+            &pod_requests(&mine),
+            &host_ports(&mine),
+        );
+        assert_eq!(misfits.len(), 1);
+        assert_eq!(
+            misfits[0].reason,
+            "node(s) didn't have free ports for the requested pod ports"
+        );
+    }
+
+    #[test]
+    fn higher_priority_daemon_pods_preempt_just_enough() {
+        let hog = spec("containers:\n- name: a\n  resources: {requests: {cpu: 600m}}\n");
+        let small = spec("containers:\n- name: a\n  resources: {requests: {cpu: 300m}}\n");
+        let others = [
+            OtherPod {
+                name: "apps/hog".into(),
+                priority: 0,
+                spec: &hog,
+            },
+            OtherPod {
+                name: "apps/small".into(),
+                priority: 100,
+                spec: &small,
+            },
+        ];
+        let mine = spec("containers:\n- name: b\n  resources: {requests: {cpu: 500m}}\n");
+        let request = pod_requests(&mine);
+        let high = Priority {
+            value: 2_000_001_000,
+            may_preempt: true,
+        };
+        assert_eq!(
+            schedule(&node("1", "110"), &others, &request, &[], high, 1),
+            Scheduling::Preempts(vec!["apps/hog".into()])
+        );
+        let low = Priority {
+            value: 0,
+            may_preempt: true,
+        };
+        let Scheduling::Unschedulable { message, .. } =
+            schedule(&node("1", "110"), &others, &request, &[], low, 2)
+        else {
+            panic!("a priority-0 pod cannot preempt");
+        };
+        assert_eq!(
+            message,
+            "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
+        );
+        let never = Priority {
+            value: 2_000_001_000,
+            may_preempt: false,
+        };
+        assert!(matches!(
+            schedule(&node("1", "110"), &others, &request, &[], never, 1),
+            Scheduling::Unschedulable { message, .. } if message.ends_with("preemption: not eligible due to preemptionPolicy=Never.")
+        ));
+    }
+
     #[test]
     fn fit_error_reads_like_the_scheduler() {
         let cpu = Misfit {
@@ -385,7 +559,7 @@ mod tests {
         );
         assert_eq!(
             fit_error_message(3, &[cpu, mem]),
-            "0/3 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector."
+            "0/3 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]."
         );
     }
 }

@@ -11,7 +11,7 @@ pub mod taints;
 pub use report::{DaemonSetPlacement, NodePlacement, PlacementReport, PodOutcome, Reason};
 
 use crate::manifest::{self, Diagnostic, Manifests, Source};
-use fit::{HostPort, NodeUsage, Resources};
+use fit::{HostPort, Resources, Scheduling};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, Toleration};
 use selector::RequiredNodeSelection;
@@ -124,22 +124,41 @@ impl<'a> CompiledDaemonSet<'a> {
         (decision, reasons)
     }
 
-    /// Whether `pod` belongs to this DaemonSet: owned by it, or (unowned) in its namespace
-    /// and matching its selector, as the controller would adopt it.
+    /// Whether `pod` belongs to this DaemonSet, as the controller's `ClaimPods` decides:
+    /// a pod whose controller reference is this DaemonSet is kept while it matches the
+    /// selector (and released otherwise); an orphan in the namespace that matches the
+    /// selector is adopted; a pod controlled by anything else is not ours.
     pub fn owns(&self, pod: &Pod) -> bool {
-        let ds_name = self.ds.metadata.name.as_deref().unwrap_or("");
         if pod.metadata.namespace.as_deref().unwrap_or("default") != namespace(self.ds) {
             return false;
         }
-        if let Some(owners) = &pod.metadata.owner_references {
-            if let Some(controller) = owners.iter().find(|o| o.controller == Some(true)) {
-                return controller.kind == "DaemonSet" && controller.name == ds_name;
-            }
-        }
+        let selector = &self.ds.spec.selector;
         let empty = BTreeMap::new();
         let labels = pod.metadata.labels.as_ref().unwrap_or(&empty);
-        let selector = &self.ds.spec.selector;
-        !is_empty_selector(selector) && label_selector::matches(selector, labels)
+        let matches = !is_empty_selector(selector) && label_selector::matches(selector, labels);
+        let controller = pod
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|o| o.controller == Some(true));
+        match controller {
+            Some(owner) => self.is_controller_ref(owner) && matches,
+            None => matches && pod.metadata.deletion_timestamp.is_none(),
+        }
+    }
+
+    fn is_controller_ref(
+        &self,
+        owner: &k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference,
+    ) -> bool {
+        if owner.kind != "DaemonSet" {
+            return false;
+        }
+        match self.ds.metadata.uid.as_deref() {
+            Some(uid) if !uid.is_empty() && !owner.uid.is_empty() => owner.uid == uid,
+            _ => Some(owner.name.as_str()) == self.ds.metadata.name.as_deref(),
+        }
     }
 }
 
@@ -249,16 +268,116 @@ pub fn place(
             format!("daemonsets.apps \"{wanted}\" not found"),
         )]));
     }
+    let selected_names: Vec<(String, String)> = selected.iter().map(|ds| ds_key(ds)).collect();
     let nodes: Vec<&Node> = manifests.nodes.iter().map(|l| &l.object).collect();
     let pods_by_node = pods_by_node(manifests);
+    let priorities = Priorities::new(manifests);
     let daemon_sets = selected
         .into_iter()
-        .map(|ds| place_one(ds, &nodes, &pods_by_node))
+        .map(|ds| place_one(ds, &nodes, &pods_by_node, &priorities))
         .collect();
+    let mut warnings = manifests.warnings.clone();
+    for ds in manifests
+        .daemon_sets
+        .iter()
+        .filter(|l| selected_names.contains(&ds_key(&l.object)))
+    {
+        let class = ds
+            .object
+            .spec
+            .template
+            .spec
+            .as_ref()
+            .and_then(|s| s.priority_class_name.as_deref());
+        if let Some(class) = class.filter(|c| !c.is_empty() && !priorities.knows(c)) {
+            warnings.push(Diagnostic {
+                file: ds.file.to_string(),
+                line: None,
+                column: None,
+                path: "spec.template.spec.priorityClassName".to_owned(),
+                message: format!(
+                    "no PriorityClass with name {class} was found in the input (the API server would refuse to create the pods); assuming priority 0"
+                ),
+            });
+        }
+    }
     Ok(PlacementReport {
         daemon_sets,
-        warnings: manifests.warnings.clone(),
+        warnings,
     })
+}
+
+fn ds_key(ds: &DaemonSet) -> (String, String) {
+    (
+        namespace(ds).to_owned(),
+        ds.metadata.name.clone().unwrap_or_default(),
+    )
+}
+
+/// Pod priorities: the built-in system classes, the PriorityClasses in the input, and
+/// the global default, as the Priority admission plugin resolves them.
+struct Priorities {
+    classes: HashMap<String, fit::Priority>,
+    default: fit::Priority,
+}
+
+impl Priorities {
+    fn new(manifests: &Manifests) -> Self {
+        let preempting = |value| fit::Priority {
+            value,
+            may_preempt: true,
+        };
+        let mut classes = HashMap::from([
+            ("system-node-critical".to_owned(), preempting(2_000_001_000)),
+            (
+                "system-cluster-critical".to_owned(),
+                preempting(2_000_000_000),
+            ),
+        ]);
+        let mut default = preempting(0);
+        for pc in manifests.priority_classes.iter().map(|l| &l.object) {
+            let priority = fit::Priority {
+                value: pc.value.unwrap_or(0),
+                may_preempt: pc.preemption_policy.as_deref() != Some("Never"),
+            };
+            if pc.global_default == Some(true) {
+                default = priority;
+            }
+            if let Some(name) = &pc.metadata.name {
+                classes.insert(name.clone(), priority);
+            }
+        }
+        Self { classes, default }
+    }
+
+    fn knows(&self, class: &str) -> bool {
+        self.classes.contains_key(class)
+    }
+
+    fn of_template(&self, spec: &PodSpec) -> fit::Priority {
+        let class = spec
+            .priority_class_name
+            .as_deref()
+            .filter(|c| !c.is_empty());
+        let mut priority = match class {
+            Some(c) => self.classes.get(c).copied().unwrap_or(fit::Priority {
+                value: 0,
+                may_preempt: true,
+            }),
+            None => self.default,
+        };
+        if let Some(value) = spec.priority {
+            priority.value = value;
+        }
+        if let Some(policy) = spec.preemption_policy.as_deref() {
+            priority.may_preempt = policy != "Never";
+        }
+        priority
+    }
+
+    fn of_pod(&self, spec: &PodSpec) -> i32 {
+        self.of_template(spec).value
+    }
 }
 
 /// Pods bound to each node that still hold resources (not Succeeded or Failed).
@@ -273,19 +392,52 @@ fn pods_by_node(manifests: &Manifests) -> HashMap<&str, Vec<&Pod>> {
         if phase == "Succeeded" || phase == "Failed" {
             continue;
         }
-        if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+        if let Some(node) = pod.spec.as_ref().and_then(target_node_name) {
             map.entry(node).or_default().push(pod);
         }
     }
     map
 }
 
+/// The node a pod is on or is meant for, as `util.GetTargetNodeName` finds it:
+/// `spec.nodeName`, or for a daemon pod not yet scheduled, the single node its required
+/// node affinity names through `matchFields` `metadata.name In [node]`.
+pub fn target_node_name(spec: &PodSpec) -> Option<&str> {
+    if let Some(name) = spec.node_name.as_deref().filter(|n| !n.is_empty()) {
+        return Some(name);
+    }
+    let terms = &spec
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?
+        .node_selector_terms;
+    terms.iter().find_map(|term| {
+        term.match_fields.iter().flatten().find_map(|f| {
+            match (f.key.as_str(), f.operator.as_str(), f.values.as_deref()) {
+                ("metadata.name", "In", Some([one])) => Some(one.as_str()),
+                _ => None,
+            }
+        })
+    })
+}
+
 fn place_one(
     ds: &DaemonSet,
     nodes: &[&Node],
     pods_by_node: &HashMap<&str, Vec<&Pod>>,
+    priorities: &Priorities,
 ) -> DaemonSetPlacement {
     let compiled = CompiledDaemonSet::new(ds);
+    let priority = compiled.spec.map_or(
+        fit::Priority {
+            value: 0,
+            may_preempt: true,
+        },
+        |spec| priorities.of_template(spec),
+    );
     let mut desired = 0;
     let placements = nodes
         .iter()
@@ -320,24 +472,39 @@ fn place_one(
                     PodOutcome::None
                 }
                 (true, _, None) => {
-                    let mut usage = NodeUsage::default();
-                    for other in &others {
-                        if let Some(spec) = &other.spec {
-                            usage.add_pod(spec);
+                    let others: Vec<fit::OtherPod<'_>> = others
+                        .iter()
+                        .filter_map(|p| {
+                            Some(fit::OtherPod {
+                                name: format!(
+                                    "{}/{}",
+                                    p.metadata.namespace.as_deref().unwrap_or("default"),
+                                    p.metadata.name.as_deref().unwrap_or("")
+                                ),
+                                priority: priorities.of_pod(p.spec.as_ref()?),
+                                spec: p.spec.as_ref()?,
+                            })
+                        })
+                        .collect();
+                    match fit::schedule(node, &others, &compiled.requests, &compiled.ports, priority, nodes.len()) {
+                        Scheduling::Fits => PodOutcome::Running,
+                        Scheduling::Preempts(victims) => {
+                            reasons.push(Reason::new(
+                                "Preemption",
+                                format!(
+                                    "the pod does not fit until the scheduler preempts lower-priority pod(s): {}",
+                                    victims.join(", ")
+                                ),
+                            ));
+                            PodOutcome::Running
                         }
-                    }
-                    let misfits = fit::check_fit(node, &usage, &compiled.requests, &compiled.ports);
-                    if misfits.is_empty() {
-                        PodOutcome::Running
-                    } else {
-                        reasons.push(Reason::new(
-                            "Unschedulable",
-                            fit::fit_error_message(nodes.len(), &misfits),
-                        ));
-                        for misfit in misfits {
-                            reasons.push(Reason::new("Unschedulable", misfit.detail));
+                        Scheduling::Unschedulable { misfits, message } => {
+                            reasons.push(Reason::new("Unschedulable", message));
+                            for misfit in misfits {
+                                reasons.push(Reason::new("Unschedulable", misfit.detail));
+                            }
+                            PodOutcome::Pending
                         }
-                        PodOutcome::Pending
                     }
                 }
                 (true, false, Some(_)) => PodOutcome::None,
