@@ -45,16 +45,18 @@ pub fn parse_scaled(text: &str, scale: u32) -> Result<i128, QuantityError> {
     }
     let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
     // The value is digits * 10^exp10 * 2^exp2.
-    let digits_text = format!("{whole}{fraction}");
-    let digits_text = digits_text.trim_start_matches('0');
-    if digits_text.len() > 30 {
-        return Err(err());
+    let mut digits: i128 = 0;
+    let mut significant = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        if digits == 0 && b == b'0' {
+            continue;
+        }
+        significant += 1;
+        if significant > 30 {
+            return Err(err());
+        }
+        digits = digits * 10 + i128::from(b - b'0');
     }
-    let digits: i128 = if digits_text.is_empty() {
-        0
-    } else {
-        digits_text.parse().map_err(|_| err())?
-    };
     let mut exp10: i64 = -(fraction.len() as i64);
     let mut exp2: u32 = 0;
     match suffix {

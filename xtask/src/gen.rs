@@ -185,27 +185,51 @@ struct Image {
 /// The images found on nodes; the first five are on every node, the rest on some.
 fn image_catalog(rng: &mut Rng) -> Vec<Image> {
     let list: &[(&str, &str, bool)] = &[
-        (
-            "{ECR}/eks/kube-proxy",
-            "v1.33.0-minimal-eksbuild.2",
-            true,
-        ),
+        ("{ECR}/eks/kube-proxy", "v1.33.0-minimal-eksbuild.2", true),
         ("{ECR}/amazon-k8s-cni", "v1.19.5-eksbuild.1", true),
         ("{ECR}/eks/pause", "3.10", false),
-        ("docker.io/calico/node", "v3.29.3", true),
+        ("docker.io/calico/node", "v3.29.3", false),
         ("quay.io/prometheus/node-exporter", "v1.9.1", false),
-        ("{ECR}/eks/aws-ebs-csi-driver", "v1.44.0", true),
-        ("public.ecr.aws/aws-observability/aws-for-fluent-bit", "2.32.5", false),
-        ("registry.k8s.io/sig-storage/csi-node-driver-registrar", "v2.13.0", true),
-        ("registry.k8s.io/sig-storage/livenessprobe", "v2.15.0", false),
-        ("gcr.io/datadoghq/agent", "7.66.1", true),
+        ("{ECR}/eks/aws-ebs-csi-driver", "v1.44.0", false),
+        (
+            "public.ecr.aws/aws-observability/aws-for-fluent-bit",
+            "2.32.5",
+            false,
+        ),
+        (
+            "registry.k8s.io/sig-storage/csi-node-driver-registrar",
+            "v2.13.0",
+            false,
+        ),
+        (
+            "registry.k8s.io/sig-storage/livenessprobe",
+            "v2.15.0",
+            false,
+        ),
+        ("gcr.io/datadoghq/agent", "7.66.1", false),
         ("docker.io/falcosecurity/falco", "0.41.1", false),
-        ("registry.k8s.io/node-problem-detector/node-problem-detector", "v0.8.20", false),
+        (
+            "registry.k8s.io/node-problem-detector/node-problem-detector",
+            "v0.8.20",
+            false,
+        ),
         ("nvcr.io/nvidia/k8s-device-plugin", "v0.17.2", true),
-        ("nvcr.io/nvidia/k8s/dcgm-exporter", "4.2.3-4.1.3-ubuntu22.04", false),
-        ("ghcr.io/example-corp/payments/api-server", "2025.06.11-3f9c2ab", true),
-        ("ghcr.io/example-corp/search/indexer-worker", "2025.06.02-a81d003", false),
-        ("docker.io/library/nginx", "1.27.5-alpine", true),
+        (
+            "nvcr.io/nvidia/k8s/dcgm-exporter",
+            "4.2.3-4.1.3-ubuntu22.04",
+            false,
+        ),
+        (
+            "ghcr.io/example-corp/payments/api-server",
+            "2025.06.11-3f9c2ab",
+            false,
+        ),
+        (
+            "ghcr.io/example-corp/search/indexer-worker",
+            "2025.06.02-a81d003",
+            false,
+        ),
+        ("docker.io/library/nginx", "1.27.5-alpine", false),
         ("docker.io/bitnami/redis", "7.4.3-debian-12-r0", false),
     ];
     list.iter()
@@ -238,7 +262,7 @@ struct NodeFacts {
     pool: Pool,
     /// Instance type name.
     instance_type: &'static str,
-    /// vCPUs, GiB of memory, GPUs.
+    /// vCPUs.
     cpus: u64,
     /// GiB of memory.
     mem_gib: u64,
@@ -299,7 +323,11 @@ fn node(out: &mut String, rng: &mut Rng, images: &[Image], i: usize) -> fmt::Res
     labels(out, &f)?;
     managed_fields(out, &f)?;
     writeln!(out, "    name: {}", f.name)?;
-    writeln!(out, "    resourceVersion: \"{}\"", 48_000_000 + rng.below(9_000_000))?;
+    writeln!(
+        out,
+        "    resourceVersion: \"{}\"",
+        48_000_000 + rng.below(9_000_000)
+    )?;
     writeln!(out, "    uid: {}", rng.uuid())?;
     spec(out, rng, &f, i)?;
     status(out, rng, images, &f)
@@ -338,7 +366,10 @@ fn labels(out: &mut String, f: &NodeFacts) -> fmt::Result {
         ("beta.kubernetes.io/arch", arch.into()),
         ("beta.kubernetes.io/instance-type", f.instance_type.into()),
         ("beta.kubernetes.io/os", "linux".into()),
-        ("failure-domain.beta.kubernetes.io/region", "us-east-1".into()),
+        (
+            "failure-domain.beta.kubernetes.io/region",
+            "us-east-1".into(),
+        ),
         ("failure-domain.beta.kubernetes.io/zone", f.zone.into()),
         ("kubernetes.io/arch", arch.into()),
         ("kubernetes.io/hostname", f.name.clone()),
@@ -351,13 +382,26 @@ fn labels(out: &mut String, f: &NodeFacts) -> fmt::Result {
     ];
     if f.pool == Pool::ControlPlane {
         labels.push(("node-role.kubernetes.io/control-plane", String::new()));
-        labels.push(("node.kubernetes.io/exclude-from-external-load-balancers", String::new()));
+        labels.push((
+            "node.kubernetes.io/exclude-from-external-load-balancers",
+            String::new(),
+        ));
     } else {
-        let capacity = if f.pool == Pool::General && f.cpus == 16 { "SPOT" } else { "ON_DEMAND" };
+        let capacity = if f.pool == Pool::General && f.cpus == 16 {
+            "SPOT"
+        } else {
+            "ON_DEMAND"
+        };
         labels.push(("eks.amazonaws.com/capacityType", capacity.into()));
-        labels.push(("eks.amazonaws.com/nodegroup", format!("{}-20250301", f.pool.name())));
+        labels.push((
+            "eks.amazonaws.com/nodegroup",
+            format!("{}-20250301", f.pool.name()),
+        ));
         labels.push(("karpenter.k8s.aws/instance-cpu", f.cpus.to_string()));
-        labels.push(("karpenter.k8s.aws/instance-memory", (f.mem_gib * 1024).to_string()));
+        labels.push((
+            "karpenter.k8s.aws/instance-memory",
+            (f.mem_gib * 1024).to_string(),
+        ));
         labels.push(("nodepool", f.pool.name().into()));
     }
     if f.pool == Pool::Gpu {
@@ -396,17 +440,10 @@ fn managed_fields(out: &mut String, f: &NodeFacts) -> fmt::Result {
       fieldsType: FieldsV1
       fieldsV1:
         f:metadata:
-          f:annotations:
-            .: {{}}
-            f:alpha.kubernetes.io/provided-node-ip: {{}}
-            f:volumes.kubernetes.io/controller-managed-attach-detach: {{}}
           f:labels:
             .: {{}}
-            f:beta.kubernetes.io/arch: {{}}
-            f:beta.kubernetes.io/os: {{}}
             f:kubernetes.io/arch: {{}}
             f:kubernetes.io/hostname: {{}}
-            f:kubernetes.io/os: {{}}
         f:spec:
           f:providerID: {{}}
       manager: kubelet
@@ -416,24 +453,11 @@ fn managed_fields(out: &mut String, f: &NodeFacts) -> fmt::Result {
       fieldsType: FieldsV1
       fieldsV1:
         f:status:
-          f:allocatable:
-            f:ephemeral-storage: {{}}
           f:conditions:
-            k:{{\"type\":\"DiskPressure\"}}:
-              f:lastHeartbeatTime: {{}}
-            k:{{\"type\":\"MemoryPressure\"}}:
-              f:lastHeartbeatTime: {{}}
-            k:{{\"type\":\"PIDPressure\"}}:
-              f:lastHeartbeatTime: {{}}
             k:{{\"type\":\"Ready\"}}:
               f:lastHeartbeatTime: {{}}
-              f:lastTransitionTime: {{}}
-              f:message: {{}}
-              f:reason: {{}}
               f:status: {{}}
           f:images: {{}}
-          f:nodeInfo:
-            f:bootID: {{}}
       manager: kubelet
       operation: Update
       subresource: status
@@ -445,16 +469,22 @@ fn managed_fields(out: &mut String, f: &NodeFacts) -> fmt::Result {
 /// Writes `spec`: pod CIDR, provider id, and the taints of the node's pool and state.
 fn spec(out: &mut String, rng: &mut Rng, f: &NodeFacts, i: usize) -> fmt::Result {
     let cidr = format!("100.{}.{}.0/24", 64 + i / 256, i % 256);
-    writeln!(out, "  spec:\n    podCIDR: {cidr}\n    podCIDRs:\n    - {cidr}")?;
+    writeln!(
+        out,
+        "  spec:\n    podCIDR: {cidr}\n    podCIDRs:\n    - {cidr}"
+    )?;
     writeln!(out, "    providerID: aws:///{}/{}", f.zone, f.instance)?;
     let since = rfc3339(DUMP_TIME - 600 - rng.below(3600) as i64);
     let mut taints: Vec<String> = Vec::new();
     match f.pool {
         Pool::ControlPlane => {
-            taints.push("effect: NoSchedule\n      key: node-role.kubernetes.io/control-plane".into());
+            taints.push(
+                "effect: NoSchedule\n      key: node-role.kubernetes.io/control-plane".into(),
+            );
         }
         Pool::Gpu => {
-            taints.push("effect: NoSchedule\n      key: nvidia.com/gpu\n      value: present".into());
+            taints
+                .push("effect: NoSchedule\n      key: nvidia.com/gpu\n      value: present".into());
         }
         Pool::Infra => {
             taints.push("effect: NoExecute\n      key: dedicated\n      value: infra".into());
@@ -560,16 +590,7 @@ fn status(out: &mut String, rng: &mut Rng, images: &[Image], f: &NodeFacts) -> f
       operatingSystem: linux
       osImage: Amazon Linux 2023.7.20250527
       swap: {{}}
-      systemUUID: ec2{}
-    runtimeHandlers:
-    - features:
-        recursiveReadOnlyMounts: true
-        userNamespaces: true
-      name: runc
-    - features:
-        recursiveReadOnlyMounts: true
-        userNamespaces: true
-      name: \"\"",
+      systemUUID: ec2{}",
         rng.uuid(),
         if f.arm { "aarch64" } else { "x86_64" },
         rng.hex(29),
@@ -583,18 +604,47 @@ fn conditions(out: &mut String, rng: &mut Rng, f: &NodeFacts) -> fmt::Result {
     let started = rfc3339(f.created + 25);
     let calico = rfc3339(f.created + 41);
     out.push_str("    conditions:\n");
-    let mut condition = |beat: &str, since: &str, message: &str, reason: &str, status: &str, kind: &str| {
-        writeln!(
+    let mut condition =
+        |beat: &str, since: &str, message: &str, reason: &str, status: &str, kind: &str| {
+            writeln!(
             out,
             "    - lastHeartbeatTime: \"{beat}\"\n      lastTransitionTime: \"{since}\"\n      \
              message: {message}\n      reason: {reason}\n      status: \"{status}\"\n      \
              type: {kind}"
         )
-    };
-    condition(&calico, &calico, "Calico is running on this node", "CalicoIsUp", "False", "NetworkUnavailable")?;
-    condition(&heartbeat, &started, "kubelet has sufficient memory available", "KubeletHasSufficientMemory", "False", "MemoryPressure")?;
-    condition(&heartbeat, &started, "kubelet has no disk pressure", "KubeletHasNoDiskPressure", "False", "DiskPressure")?;
-    condition(&heartbeat, &started, "kubelet has sufficient PID available", "KubeletHasSufficientPID", "False", "PIDPressure")?;
+        };
+    condition(
+        &calico,
+        &calico,
+        "Calico is running on this node",
+        "CalicoIsUp",
+        "False",
+        "NetworkUnavailable",
+    )?;
+    condition(
+        &heartbeat,
+        &started,
+        "kubelet has sufficient memory available",
+        "KubeletHasSufficientMemory",
+        "False",
+        "MemoryPressure",
+    )?;
+    condition(
+        &heartbeat,
+        &started,
+        "kubelet has no disk pressure",
+        "KubeletHasNoDiskPressure",
+        "False",
+        "DiskPressure",
+    )?;
+    condition(
+        &heartbeat,
+        &started,
+        "kubelet has sufficient PID available",
+        "KubeletHasSufficientPID",
+        "False",
+        "PIDPressure",
+    )?;
     if f.not_ready {
         let since = rfc3339(DUMP_TIME - 900 - rng.below(3600) as i64);
         condition(
@@ -606,7 +656,14 @@ fn conditions(out: &mut String, rng: &mut Rng, f: &NodeFacts) -> fmt::Result {
             "Ready",
         )
     } else {
-        condition(&heartbeat, &rfc3339(f.created + 52), "kubelet is posting ready status", "KubeletReady", "True", "Ready")
+        condition(
+            &heartbeat,
+            &rfc3339(f.created + 52),
+            "kubelet is posting ready status",
+            "KubeletReady",
+            "True",
+            "Ready",
+        )
     }
 }
 
@@ -617,7 +674,8 @@ fn scalar(value: &str) -> String {
         value.to_ascii_lowercase().as_str(),
         "" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
     );
-    let numeric = value.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+');
+    let numeric =
+        value.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+');
     if reserved || numeric {
         format!("\"{value}\"")
     } else {

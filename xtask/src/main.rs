@@ -19,9 +19,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  test                      install missing tools, then fmt, clippy (native and wasm),
+  test [STEP...]            install missing tools, then fmt, clippy (native and wasm),
                             native tests, the core's wasm tests in headless Chromium,
-                            and the web build
+                            and the web build; STEPs (tools fmt clippy clippy-wasm test
+                            test-wasm web) run only those
   serve [--port N] [--no-open]
                             build the web page into target/site and serve it on
                             http://127.0.0.1:N/ (default 8080)
@@ -93,8 +94,9 @@ fn run(args: &[String]) -> Result<()> {
     let mut opts = Options::parse(rest)?;
     match command.as_str() {
         "test" => {
+            let steps = opts.take_positional();
             opts.finish()?;
-            test::run()
+            test::run(&steps)
         }
         "serve" => {
             let port = opts.number("--port")?.unwrap_or(8080);
@@ -129,13 +131,20 @@ fn run(args: &[String]) -> Result<()> {
 struct Options {
     /// Options not yet taken by the command, as (name, value) pairs.
     left: Vec<(String, Option<String>)>,
+    /// Arguments not starting with `--` before the first option.
+    positional: Vec<String>,
 }
 
 impl Options {
     /// Splits `args` into options; a value is the next argument unless it starts with `--`.
     fn parse(args: &[String]) -> Result<Self> {
         let mut left = Vec::new();
-        let mut iter = args.iter().peekable();
+        let positional: Vec<String> = args
+            .iter()
+            .take_while(|a| !a.starts_with("--"))
+            .cloned()
+            .collect();
+        let mut iter = args[positional.len()..].iter().peekable();
         while let Some(arg) = iter.next() {
             if !arg.starts_with("--") {
                 return Err(Error::msg(format!("unexpected argument `{arg}`")));
@@ -147,7 +156,12 @@ impl Options {
                 left.push((arg.clone(), value));
             }
         }
-        Ok(Options { left })
+        Ok(Options { left, positional })
+    }
+
+    /// Takes the positional arguments (for commands that accept them).
+    fn take_positional(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.positional)
     }
 
     /// Takes a flag without value; true when it was given.
@@ -170,8 +184,11 @@ impl Options {
             .map_err(|_| Error::msg(format!("{name}: `{value}` is not a number")))
     }
 
-    /// Fails on any option the command did not take.
+    /// Fails on any option or positional argument the command did not take.
     fn finish(self) -> Result<()> {
+        if let Some(arg) = self.positional.first() {
+            return Err(Error::msg(format!("unexpected argument `{arg}`")));
+        }
         match self.left.first() {
             None => Ok(()),
             Some((name, _)) => Err(Error::msg(format!("unknown option `{name}`"))),

@@ -33,7 +33,10 @@ pub fn run(port: u16, open: bool) -> Result<()> {
     let listener = TcpListener::bind(("127.0.0.1", port))
         .context(|| format!("cannot listen on 127.0.0.1:{port} (try --port N)"))?;
     let url = format!("http://127.0.0.1:{port}/");
-    step(&format!("serving {} on {url}  (Ctrl-C to stop)", root.display()));
+    step(&format!(
+        "serving {} on {url}  (Ctrl-C to stop)",
+        root.display()
+    ));
     if open {
         open_browser(&url);
     }
@@ -56,7 +59,17 @@ pub fn run(port: u16, open: bool) -> Result<()> {
 /// Runs `dsim place` on [`EXAMPLE`] and prints its output; only warns when that fails.
 fn show_cli_example() {
     let result = cmd::run(cmd::cargo().args([
-        "run", "-q", "-p", "daemonset-sim", "--bin", "dsim", "--", "place", EXAMPLE, "-o", "text",
+        "run",
+        "-q",
+        "-p",
+        "daemonset-sim",
+        "--bin",
+        "dsim",
+        "--",
+        "place",
+        EXAMPLE,
+        "-o",
+        "text",
     ]));
     if let Err(err) = result {
         warn(&format!("the CLI example did not run: {err}"));
@@ -242,8 +255,14 @@ mod tests {
     fn resolves_files_and_refuses_escapes() {
         let root = site();
         assert_eq!(resolve(&root, "/"), Some(root.join("index.html")));
-        assert_eq!(resolve(&root, "/index.html?x=1"), Some(root.join("index.html")));
-        assert_eq!(resolve(&root, "/pkg/a%20b.wasm"), Some(root.join("pkg/a b.wasm")));
+        assert_eq!(
+            resolve(&root, "/index.html?x=1"),
+            Some(root.join("index.html"))
+        );
+        assert_eq!(
+            resolve(&root, "/pkg/a%20b.wasm"),
+            Some(root.join("pkg/a b.wasm"))
+        );
         assert_eq!(resolve(&root, "/pkg/"), None);
         assert_eq!(resolve(&root, "/../etc/passwd"), None);
         assert_eq!(resolve(&root, "/%2e%2e/etc/passwd"), None);
@@ -257,7 +276,10 @@ mod tests {
     #[test]
     fn content_types() {
         assert_eq!(content_type(Path::new("a.wasm")), "application/wasm");
-        assert_eq!(content_type(Path::new("a.JS")), "text/javascript; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("a.JS")),
+            "text/javascript; charset=utf-8"
+        );
         assert_eq!(
             content_type(Path::new("m.webmanifest")),
             "application/manifest+json"

@@ -23,7 +23,7 @@ pub fn site_dir() -> PathBuf {
     cmd::target_dir().join("site")
 }
 
-/// Compiles the web crate to wasm (release) and writes the JS bindings into `target/site/pkg`.
+/// Compiles the web crate to wasm (the size-optimised `wasm-release` profile) and writes the JS bindings into `target/site/pkg`.
 pub fn build_wasm() -> Result<()> {
     cmd::run(cmd::cargo().args([
         "build",
@@ -31,11 +31,12 @@ pub fn build_wasm() -> Result<()> {
         WEB_CRATE,
         "--target",
         WASM_TARGET,
-        "--release",
+        "--profile",
+        "wasm-release",
     ]))?;
     let wasm = cmd::target_dir()
         .join(WASM_TARGET)
-        .join("release")
+        .join("wasm-release")
         .join(format!("{WEB_WASM_STEM}.wasm"));
     let pkg = site_dir().join("pkg");
     cmd::run(

@@ -1,13 +1,14 @@
 //! `cargo xtask test`: every check the project has, in order, stopping at the first failure.
 //!
 //! To add a check, write a `fn(&mut Ctx) -> Result<()>` and add one line to [`STEPS`].
+//! `cargo xtask test NAME...` runs only the named steps (after the tools step).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::cmd::{self, step};
 use crate::tools::{self, WASM_TARGET};
-use crate::{site, Context, Result};
+use crate::{site, Context, Error, Result};
 
 /// What the steps share: facts found by earlier steps.
 #[derive(Default)]
@@ -16,18 +17,22 @@ pub struct Ctx {
     chromedriver: Option<PathBuf>,
 }
 
-/// A named check.
-type Step = (&'static str, fn(&mut Ctx) -> Result<()>);
+/// A check: its short name (for `cargo xtask test NAME`), what it does, and the code.
+type Step = (&'static str, &'static str, fn(&mut Ctx) -> Result<()>);
 
-/// The checks of `cargo xtask test`, in the order they run.
-const STEPS: &[Step] = &[
-    ("tools", ensure_tools),
-    ("fmt", fmt),
-    ("clippy", clippy_native),
-    ("clippy wasm", clippy_wasm),
-    ("native tests", test_native),
-    ("wasm tests in Chromium", test_wasm_browser),
-    ("web build", web_build),
+/// The checks of `cargo xtask test`, in the order they run. One line per check.
+pub const STEPS: &[Step] = &[
+    ("tools", "install missing tools", ensure_tools),
+    ("fmt", "formatting", fmt),
+    ("clippy", "clippy, native", clippy_native),
+    ("clippy-wasm", "clippy, wasm32", clippy_wasm),
+    ("test", "native tests", test_native),
+    (
+        "test-wasm",
+        "core tests in headless Chromium",
+        test_wasm_browser,
+    ),
+    ("web", "web build into target/site", web_build),
 ];
 
 /// The arguments Chromium gets for the wasm tests (the runner adds `headless`,
@@ -44,19 +49,33 @@ const CHROME_ARGS: &[&str] = &[
     "--disable-quic",
 ];
 
-/// Runs every step of [`STEPS`]; the first failure ends the run with its step's name.
-pub fn run() -> Result<()> {
+/// Runs the steps named in `only` (all of [`STEPS`] when empty), in [`STEPS`] order; the
+/// first failure ends the run with its step's name.
+///
+/// The tools step always runs first: later steps need what it installs or finds.
+pub fn run(only: &[String]) -> Result<()> {
+    if let Some(unknown) = only.iter().find(|n| !STEPS.iter().any(|(id, ..)| id == n)) {
+        let names: Vec<&str> = STEPS.iter().map(|(id, ..)| *id).collect();
+        return Err(Error::msg(format!(
+            "unknown step `{unknown}`; steps: {}",
+            names.join(", ")
+        )));
+    }
+    let chosen: Vec<&Step> = STEPS
+        .iter()
+        .filter(|(id, ..)| only.is_empty() || *id == "tools" || only.iter().any(|n| n == id))
+        .collect();
     let started = Instant::now();
     let mut ctx = Ctx::default();
-    for (i, (name, f)) in STEPS.iter().enumerate() {
+    for (i, (id, what, f)) in chosen.iter().enumerate() {
         println!();
-        step(&format!("[{}/{}] {name}", i + 1, STEPS.len()));
-        f(&mut ctx).context(|| format!("step `{name}` failed"))?;
+        step(&format!("[{}/{}] {id}: {what}", i + 1, chosen.len()));
+        f(&mut ctx).context(|| format!("step `{id}` ({what}) failed"))?;
     }
     println!();
     step(&format!(
         "all {} steps passed in {}",
-        STEPS.len(),
+        chosen.len(),
         cmd::seconds(started.elapsed())
     ));
     Ok(())

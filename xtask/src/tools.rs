@@ -13,12 +13,15 @@ use crate::{Context, Error, Result};
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// The command a non-root user must run to get Chromium and its WebDriver.
-const APT_CHROMIUM: &str = "sudo apt-get update && sudo apt-get install -y chromium chromium-driver";
+const APT_CHROMIUM: &str =
+    "sudo apt-get update && sudo apt-get install -y chromium chromium-driver";
 
 /// Makes sure the standard library for [`WASM_TARGET`] is installed.
 pub fn ensure_wasm_target() -> Result<()> {
     let sysroot = cmd::output(Command::new("rustc").args(["--print", "sysroot"]))?;
-    let lib = PathBuf::from(sysroot.trim()).join("lib/rustlib").join(WASM_TARGET);
+    let lib = PathBuf::from(sysroot.trim())
+        .join("lib/rustlib")
+        .join(WASM_TARGET);
     if lib.is_dir() {
         ok(&format!("rust target {WASM_TARGET}"));
         return Ok(());
@@ -37,8 +40,8 @@ pub fn ensure_wasm_target() -> Result<()> {
 /// The CLI must match the crate exactly, so the version is read from the one place it is set.
 pub fn pinned_wasm_bindgen_version() -> Result<String> {
     let manifest = cmd::workspace_root().join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest)
-        .context(|| format!("reading {}", manifest.display()))?;
+    let text =
+        std::fs::read_to_string(&manifest).context(|| format!("reading {}", manifest.display()))?;
     text.lines()
         .filter_map(|line| line.trim().strip_prefix("wasm-bindgen"))
         .filter_map(|rest| rest.trim_start().strip_prefix('='))
@@ -54,7 +57,10 @@ pub fn pinned_wasm_bindgen_version() -> Result<String> {
 
 /// The version `wasm-bindgen --version` reports, if the CLI is on `PATH` and runs.
 fn installed_wasm_bindgen() -> Option<String> {
-    let out = Command::new("wasm-bindgen").arg("--version").output().ok()?;
+    let out = Command::new("wasm-bindgen")
+        .arg("--version")
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     // Prints e.g. "wasm-bindgen 0.2.130".
     text.split_whitespace().nth(1).map(str::to_string)
@@ -69,8 +75,12 @@ pub fn ensure_wasm_bindgen() -> Result<()> {
         return Ok(());
     }
     match &have {
-        Some(v) => step(&format!("wasm-bindgen {v} found, {want} needed: installing")),
-        None => step(&format!("wasm-bindgen {want} not found: installing (about 2 minutes)")),
+        Some(v) => step(&format!(
+            "wasm-bindgen {v} found, {want} needed: installing"
+        )),
+        None => step(&format!(
+            "wasm-bindgen {want} not found: installing (about 2 minutes)"
+        )),
     }
     // No `--locked`: the CLI's lock file names a crate version that is no longer on crates.io.
     cmd::run(cmd::cargo().args(["install", "wasm-bindgen-cli", "--version", &want]))?;
@@ -127,7 +137,9 @@ pub fn ensure_chromium() -> Result<Chromium> {
              chromedriver and put both on PATH"
         )));
     }
-    step(&format!("{missing} missing: installing the Debian packages"));
+    step(&format!(
+        "{missing} missing: installing the Debian packages"
+    ));
     // Wait for a dpkg lock held by another apt run instead of failing at once.
     let lock = "DPkg::Lock::Timeout=600";
     cmd::run(Command::new("apt-get").args(["-o", lock, "update"]))?;

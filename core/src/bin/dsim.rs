@@ -5,8 +5,8 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use daemonset_sim::manifest::read::MAX_SOURCE_BYTES;
-use daemonset_sim::manifest::{Diagnostic, Source};
-use daemonset_sim::placement::{place_sources, PlaceError, PlaceOptions};
+use daemonset_sim::manifest::{self, Diagnostic, Source};
+use daemonset_sim::placement::{place, PlaceError, PlaceOptions};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -70,7 +70,14 @@ fn run_place(files: &[String], output: Output, daemon_set: Option<String>) -> Ex
         .zip(&texts)
         .map(|(name, text)| Source { name, text })
         .collect();
-    match place_sources(&sources, &PlaceOptions { daemon_set }) {
+    let manifests = match manifest::read(&sources) {
+        Ok(manifests) => manifests,
+        Err(errors) => return report(Failure::Input(errors), output),
+    };
+    let result = place(&manifests, &PlaceOptions { daemon_set }, &names(files));
+    // Large inputs take a while to free, and the process is about to end anyway.
+    std::mem::forget(manifests);
+    let code = match result {
         Ok(report) => {
             let text = match output {
                 Output::Json => report.to_json() + "\n",
@@ -81,10 +88,19 @@ fn run_place(files: &[String], output: Output, daemon_set: Option<String>) -> Ex
                     eprintln!("warning: {warning}");
                 }
             }
-            print_stdout(&text)
+            let code = print_stdout(&text);
+            std::mem::forget(report);
+            code
         }
         Err(PlaceError::Input(errors)) => report(Failure::Input(errors), output),
-    }
+    };
+    drop(sources);
+    std::mem::forget(texts);
+    code
+}
+
+fn names(files: &[String]) -> Vec<&str> {
+    files.iter().map(String::as_str).collect()
 }
 
 fn print_stdout(text: &str) -> ExitCode {

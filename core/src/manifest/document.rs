@@ -152,6 +152,53 @@ where
     }
 }
 
+/// Decodes the single element of a one-element YAML sequence (a list item cut out of a
+/// larger document, `- apiVersion: v1 ...`) straight into `T`, without building a tree.
+/// Paths are relative to the element.
+///
+/// # Errors
+/// Syntax and type errors, or a text that is not a one-element sequence.
+pub fn decode_only_element<T: DeserializeOwned>(text: &str) -> Result<Decoded<T>, DecodeError> {
+    let decoded = decode_with::<OnlyElement<T>, _>(serde_yaml::Deserializer::from_str(text))?;
+    let unknown_fields = decoded
+        .unknown_fields
+        .into_iter()
+        .map(|p| p.without_first())
+        .collect();
+    Ok(Decoded {
+        object: decoded.object.0,
+        unknown_fields,
+    })
+}
+
+/// The one element of a one-element sequence.
+struct OnlyElement<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for OnlyElement<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = OnlyElement<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a sequence of one object")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let first = seq
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
+                if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(serde::de::Error::invalid_length(2, &self));
+                }
+                Ok(OnlyElement(first))
+            }
+        }
+        deserializer.deserialize_seq(Visit(std::marker::PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,8 @@ pub mod document;
 pub mod locate;
 pub mod path;
 pub mod read;
+pub mod split;
+pub mod typed;
 pub mod validate;
 
 pub use diagnostic::Diagnostic;

@@ -55,6 +55,15 @@ impl FieldPath {
         next
     }
 
+    /// This path without its first segment (a path inside a one-element wrapper).
+    #[must_use]
+    pub fn without_first(mut self) -> Self {
+        if !self.segments.is_empty() {
+            self.segments.remove(0);
+        }
+        self
+    }
+
     /// Appends a segment in place.
     pub fn push(&mut self, segment: Segment) {
         self.segments.push(segment);

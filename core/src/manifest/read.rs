@@ -5,11 +5,15 @@ use super::diagnostic::Diagnostic;
 use super::document::{DecodeError, Document};
 use super::locate::locate;
 use super::path::FieldPath;
+use super::split::{self, ListSplit, Piece};
+use super::typed::{DecodedObject, Kind, Typed};
 use super::validate::{self, FieldError};
 use super::{Located, Manifests};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// List documents at least this large are split into items and decoded in parallel.
+const FAST_LIST_BYTES: usize = 64 * 1024;
 
 /// The largest source accepted, in bytes.
 pub const MAX_SOURCE_BYTES: usize = 256 * 1024 * 1024;
@@ -92,7 +96,6 @@ pub fn read(sources: &[Source<'_>]) -> Result<Manifests, Vec<Diagnostic>> {
         let mut reader = Reader {
             file: Arc::from(source.name),
             text: source.text.strip_prefix('\u{feff}').unwrap_or(source.text),
-            json: false,
             manifests: &mut manifests,
             errors: &mut errors,
             unknown: BTreeMap::new(),
@@ -107,40 +110,43 @@ pub fn read(sources: &[Source<'_>]) -> Result<Manifests, Vec<Diagnostic>> {
     }
 }
 
-/// The object kinds the simulator reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
-    DaemonSet,
-    Node,
-    Pod,
-    PriorityClass,
-}
-
-impl Kind {
-    fn from_kind(kind: &str) -> Option<(Self, &'static str)> {
-        match kind {
-            "DaemonSet" => Some((Self::DaemonSet, "apps/v1")),
-            "Node" => Some((Self::Node, "v1")),
-            "Pod" => Some((Self::Pod, "v1")),
-            "PriorityClass" => Some((Self::PriorityClass, "scheduling.k8s.io/v1")),
-            _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Self::DaemonSet => "DaemonSet",
-            Self::Node => "Node",
-            Self::Pod => "Pod",
-            Self::PriorityClass => "PriorityClass",
-        }
-    }
-}
-
-/// Where an object sits: the document of the stream and, inside a list, the path to it.
-struct Place {
+/// Where an object sits: the text its positions are computed in (a whole source for
+/// JSON, one document or one list item for YAML), and its path as the user sees it.
+#[derive(Clone)]
+struct Place<'t> {
+    /// The text to search for positions.
+    text: &'t str,
+    /// Whether `text` is JSON.
+    json: bool,
+    /// Which document of `text`.
     document: usize,
-    prefix: FieldPath,
+    /// Lines of the source before `text`.
+    line_offset: u32,
+    /// The object's path inside that document of `text`.
+    inner: FieldPath,
+    /// The object's path inside its document of the source (`items[3]`), as shown.
+    outer: FieldPath,
+}
+
+impl<'t> Place<'t> {
+    fn whole(text: &'t str, json: bool, document: usize, line_offset: u32) -> Self {
+        Self {
+            text,
+            json,
+            document,
+            line_offset,
+            inner: FieldPath::root(),
+            outer: FieldPath::root(),
+        }
+    }
+
+    fn item(&self, index: usize) -> Self {
+        Self {
+            inner: self.inner.key("items").index(index),
+            outer: self.outer.key("items").index(index),
+            ..self.clone()
+        }
+    }
 }
 
 /// Unknown fields of node-like objects, reported once per (kind, path) with a count.
@@ -152,7 +158,6 @@ struct UnknownField {
 struct Reader<'r> {
     file: Arc<str>,
     text: &'r str,
-    json: bool,
     manifests: &'r mut Manifests,
     errors: &'r mut Vec<Diagnostic>,
     unknown: BTreeMap<(Kind, String), UnknownField>,
@@ -176,7 +181,6 @@ impl Reader<'_> {
         if looks_like_json && self.read_json() {
             return;
         }
-        self.json = false;
         self.read_yaml();
     }
 
@@ -194,9 +198,11 @@ impl Reader<'_> {
                 Err(_) => return false,
             }
         }
-        self.json = true;
+        let text = self.text;
         for (index, document) in documents.into_iter().enumerate() {
-            self.document(index, document);
+            if !document.is_null() {
+                self.object(&Place::whole(text, true, index, 0), document);
+            }
         }
         true
     }
@@ -215,18 +221,84 @@ impl Reader<'_> {
             });
             return;
         }
-        for (index, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
-            match serde_yaml::Value::deserialize(de) {
-                Ok(value) => self.document(index, Document::Yaml(value)),
-                Err(err) => {
-                    self.yaml_syntax_error(&err);
-                    break;
+        for piece in split::documents(text) {
+            if piece.text.len() >= FAST_LIST_BYTES {
+                if let Some(list) = split::list_items(piece.text) {
+                    if self.fast_list(piece, &list) {
+                        continue;
+                    }
                 }
             }
+            self.yaml_document(piece);
         }
     }
 
-    fn yaml_syntax_error(&mut self, err: &serde_yaml::Error) {
+    /// Parses one YAML document and reads the object (or list of objects) in it.
+    fn yaml_document(&mut self, piece: Piece<'_>) {
+        match serde_yaml::from_str::<serde_yaml::Value>(piece.text) {
+            Ok(value) => {
+                let document = Document::Yaml(value);
+                if !document.is_null() {
+                    self.object(
+                        &Place::whole(piece.text, false, 0, piece.line_offset),
+                        document,
+                    );
+                }
+            }
+            Err(err) => self.yaml_syntax_error(&err, piece.line_offset),
+        }
+    }
+
+    /// Reads a large list document item by item, decoding items straight from their text
+    /// on every core. Returns false, having read nothing, when the document is not a list
+    /// or an item does not parse on its own; the caller then parses it whole.
+    fn fast_list(&mut self, piece: Piece<'_>, list: &ListSplit<'_>) -> bool {
+        let Ok(header) = serde_yaml::from_str::<serde_yaml::Value>(&list.header) else {
+            return false;
+        };
+        let header = Document::Yaml(header);
+        let Some(list_kind) = header.str_field("kind").filter(|k| k.ends_with("List")) else {
+            return false;
+        };
+        let item_kind = list_kind.strip_suffix("List").filter(|k| !k.is_empty());
+        let list_version = header.str_field("apiVersion").unwrap_or("").to_owned();
+        let outcomes = decode_items(&list.items, list.indent);
+        let mut slow = Vec::new();
+        for (piece_item, outcome) in list.items.iter().zip(&outcomes) {
+            if outcome.is_none() {
+                match serde_yaml::from_str::<Vec<serde_yaml::Value>>(piece_item.text) {
+                    Ok(mut one) if one.len() == 1 => slow.push(one.pop()),
+                    _ => return false,
+                }
+            } else {
+                slow.push(None);
+            }
+        }
+        for (i, ((item, outcome), value)) in list.items.iter().zip(outcomes).zip(slow).enumerate() {
+            let place = Place {
+                text: item.text,
+                json: false,
+                document: 0,
+                line_offset: piece.line_offset + item.line_offset,
+                inner: FieldPath::root().index(0),
+                outer: FieldPath::root().key("items").index(i),
+            };
+            match (outcome, value) {
+                (Some((kind, (typed, unknown), problems)), _) => {
+                    self.accept_validated(&place, kind, typed, unknown, problems);
+                }
+                (None, Some(value)) => {
+                    let mut document = Document::Yaml(value);
+                    apply_list_defaults(&mut document, item_kind, &list_version);
+                    self.object(&place, document);
+                }
+                (None, None) => {}
+            }
+        }
+        true
+    }
+
+    fn yaml_syntax_error(&mut self, err: &serde_yaml::Error, line_offset: u32) {
         let mut message = err.to_string();
         let (line, column) = match err.location() {
             Some(location) => {
@@ -235,7 +307,7 @@ impl Reader<'_> {
                     message.replace_range(at..at + suffix.len(), "");
                 }
                 (
-                    u32::try_from(location.line()).ok(),
+                    u32::try_from(location.line()).ok().map(|l| l + line_offset),
                     u32::try_from(location.column()).ok(),
                 )
             }
@@ -246,7 +318,10 @@ impl Reader<'_> {
             line,
             column,
             path: String::new(),
-            message: format!("error converting YAML to JSON: yaml: {message}"),
+            message: format!(
+                "error converting YAML to JSON: yaml: {}",
+                shift_line_numbers(&message, line_offset)
+            ),
         });
     }
 
@@ -266,41 +341,34 @@ impl Reader<'_> {
     }
 
     /// A diagnostic at `path` of the object at `place`, located in the text.
-    fn diagnostic(&self, place: &Place, path: &FieldPath, message: String) -> Diagnostic {
-        let full = place.prefix.join(path);
-        let position = locate(self.text, self.json, place.document, &full)
-            .or_else(|| locate(self.text, self.json, place.document, &place.prefix));
+    fn diagnostic(&self, place: &Place<'_>, path: &FieldPath, message: String) -> Diagnostic {
+        let position = locate(
+            place.text,
+            place.json,
+            place.document,
+            &place.inner.join(path),
+        )
+        .or_else(|| locate(place.text, place.json, place.document, &place.inner));
         Diagnostic {
             file: self.file.to_string(),
-            line: position.map(|p| p.line),
+            line: position.map(|p| p.line + place.line_offset),
             column: position.map(|p| p.column),
-            path: full.to_string(),
+            path: place.outer.join(path).to_string(),
             message,
         }
     }
 
-    fn error(&mut self, place: &Place, path: &FieldPath, message: String) {
+    fn error(&mut self, place: &Place<'_>, path: &FieldPath, message: String) {
         let diagnostic = self.diagnostic(place, path, message);
         self.errors.push(diagnostic);
     }
 
-    fn warning(&mut self, place: &Place, path: &FieldPath, message: String) {
+    fn warning(&mut self, place: &Place<'_>, path: &FieldPath, message: String) {
         let diagnostic = self.diagnostic(place, path, message);
         self.manifests.warnings.push(diagnostic);
     }
 
-    fn document(&mut self, index: usize, document: Document) {
-        if document.is_null() {
-            return;
-        }
-        let place = Place {
-            document: index,
-            prefix: FieldPath::root(),
-        };
-        self.object(&place, document);
-    }
-
-    fn object(&mut self, place: &Place, mut document: Document) {
+    fn object(&mut self, place: &Place<'_>, mut document: Document) {
         if !document.is_mapping() {
             let shape = document.shape();
             self.error(
@@ -353,33 +421,46 @@ impl Reader<'_> {
             );
             return;
         }
-        match typed {
-            Kind::DaemonSet => {
-                if let Some(ds) = self.decode(place, document, typed) {
-                    let problems = validate::validate_daemon_set(&ds);
-                    if self.report_invalid(place, problems) {
-                        self.manifests.daemon_sets.push(self.located(ds));
-                    }
-                }
+        match typed.decode(document) {
+            Ok((object, unknown)) => self.accept(place, typed, object, unknown),
+            Err(DecodeError { path, message }) => self.error(place, &path, message),
+        }
+    }
+
+    /// Takes a decoded object: unknown fields are errors for strict kinds and warnings
+    /// otherwise; API validation runs; a valid object joins the manifests.
+    fn accept(&mut self, place: &Place<'_>, kind: Kind, object: Typed, unknown: Vec<FieldPath>) {
+        let problems = validate_typed(&object);
+        self.accept_validated(place, kind, object, unknown, problems);
+    }
+
+    /// [`Self::accept`] with validation already done.
+    fn accept_validated(
+        &mut self,
+        place: &Place<'_>,
+        kind: Kind,
+        object: Typed,
+        unknown: Vec<FieldPath>,
+        problems: Vec<FieldError>,
+    ) {
+        let mut ok = true;
+        for path in unknown {
+            let message = format!("unknown field \"{path}\"");
+            if kind.strict() {
+                self.error(place, &path, format!("strict decoding error: {message}"));
+                ok = false;
+            } else {
+                self.note_unknown(place, kind, &path, message);
             }
-            Kind::Node => {
-                if let Some(node) = self.decode(place, document, typed) {
-                    let problems = validate::validate_node(&node);
-                    if self.report_invalid(place, problems) {
-                        self.manifests.nodes.push(self.located(node));
-                    }
-                }
-            }
-            Kind::Pod => {
-                if let Some(pod) = self.decode(place, document, typed) {
-                    self.manifests.pods.push(self.located(pod));
-                }
-            }
-            Kind::PriorityClass => {
-                if let Some(pc) = self.decode(place, document, typed) {
-                    self.manifests.priority_classes.push(self.located(pc));
-                }
-            }
+        }
+        if !self.report_invalid(place, problems) || !ok {
+            return;
+        }
+        match object {
+            Typed::DaemonSet(ds) => self.manifests.daemon_sets.push(self.located(*ds)),
+            Typed::Node(node) => self.manifests.nodes.push(self.located(*node)),
+            Typed::Pod(pod) => self.manifests.pods.push(self.located(*pod)),
+            Typed::PriorityClass(pc) => self.manifests.priority_classes.push(self.located(*pc)),
         }
     }
 
@@ -406,7 +487,7 @@ impl Reader<'_> {
         }
     }
 
-    fn list(&mut self, place: &Place, document: &mut Document, kind: &str) {
+    fn list(&mut self, place: &Place<'_>, document: &mut Document, kind: &str) {
         let Some(items) = document.take_items() else {
             self.error(
                 place,
@@ -418,49 +499,12 @@ impl Reader<'_> {
         let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty());
         let list_version = document.str_field("apiVersion").unwrap_or("").to_owned();
         for (i, mut item) in items.into_iter().enumerate() {
-            if let Some(item_kind) = item_kind {
-                item.default_str_field("kind", item_kind);
-                item.default_str_field("apiVersion", &list_version);
-            }
-            let item_place = Place {
-                document: place.document,
-                prefix: place.prefix.key("items").index(i),
-            };
-            self.object(&item_place, item);
+            apply_list_defaults(&mut item, item_kind, &list_version);
+            self.object(&place.item(i), item);
         }
     }
 
-    /// Decodes a typed object; unknown fields are errors in what users write (DaemonSets,
-    /// PriorityClasses) and warnings in what clusters print (Nodes, Pods).
-    fn decode<T: serde::de::DeserializeOwned>(
-        &mut self,
-        place: &Place,
-        document: Document,
-        kind: Kind,
-    ) -> Option<T> {
-        match document.decode::<T>() {
-            Ok(decoded) => {
-                let strict = matches!(kind, Kind::DaemonSet | Kind::PriorityClass);
-                let mut ok = true;
-                for path in decoded.unknown_fields {
-                    let message = format!("unknown field \"{}\"", path);
-                    if strict {
-                        self.error(place, &path, format!("strict decoding error: {message}"));
-                        ok = false;
-                    } else {
-                        self.note_unknown(place, kind, &path, message);
-                    }
-                }
-                ok.then_some(decoded.object)
-            }
-            Err(DecodeError { path, message }) => {
-                self.error(place, &path, message);
-                None
-            }
-        }
-    }
-
-    fn note_unknown(&mut self, place: &Place, kind: Kind, path: &FieldPath, message: String) {
+    fn note_unknown(&mut self, place: &Place<'_>, kind: Kind, path: &FieldPath, message: String) {
         let key = (kind, path.to_string());
         if let Some(seen) = self.unknown.get_mut(&key) {
             seen.count += 1;
@@ -483,13 +527,105 @@ impl Reader<'_> {
     }
 
     /// Reports validation failures; true when there were none.
-    fn report_invalid(&mut self, place: &Place, problems: Vec<FieldError>) -> bool {
+    fn report_invalid(&mut self, place: &Place<'_>, problems: Vec<FieldError>) -> bool {
         let ok = problems.is_empty();
         for problem in problems {
             self.error(place, &problem.path, problem.message);
         }
         ok
     }
+}
+
+/// API validation of a decoded object.
+fn validate_typed(object: &Typed) -> Vec<FieldError> {
+    match object {
+        Typed::DaemonSet(ds) => validate::validate_daemon_set(ds),
+        Typed::Node(node) => validate::validate_node(node),
+        Typed::Pod(_) | Typed::PriorityClass(_) => Vec::new(),
+    }
+}
+
+/// Items of a typed list (`NodeList`) may leave out their kind and apiVersion; the API
+/// machinery fills them in from the list.
+fn apply_list_defaults(item: &mut Document, item_kind: Option<&str>, list_version: &str) {
+    if let Some(item_kind) = item_kind {
+        item.default_str_field("kind", item_kind);
+        item.default_str_field("apiVersion", list_version);
+    }
+}
+
+/// Adds `offset` to every `line N` in a YAML reader message (its context mentions
+/// positions inside the piece that was parsed).
+fn shift_line_numbers(message: &str, offset: u32) -> String {
+    if offset == 0 {
+        return message.to_owned();
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("line ") {
+        out.push_str(&rest[..at + 5]);
+        rest = &rest[at + 5..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<u32>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What the fast path made of one list item: its kind and decoded object, or `None`
+/// when the item needs the general path.
+type ItemOutcome = Option<(Kind, DecodedObject, Vec<FieldError>)>;
+
+fn decode_item(item: &Piece<'_>, indent: usize) -> ItemOutcome {
+    let (kind, _) = Kind::from_kind(split::item_kind(item.text, indent)?)?;
+    let lean = match kind {
+        Kind::Node | Kind::Pod => split::without_unused_fields(item.text, indent),
+        Kind::DaemonSet | Kind::PriorityClass => None,
+    };
+    let (object, unknown) = kind
+        .decode_item(lean.as_deref().unwrap_or(item.text))
+        .ok()?;
+    let problems = validate_typed(&object);
+    Some((kind, (object, unknown), problems))
+}
+
+/// Decodes list items straight from their text, on every available core natively.
+fn decode_items(items: &[Piece<'_>], indent: usize) -> Vec<ItemOutcome> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, 8);
+        if threads > 1 && items.len() >= 2 * threads {
+            let chunk = items.len().div_ceil(threads);
+            return std::thread::scope(|scope| {
+                let handles: Vec<_> = items
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|i| decode_item(i, indent))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .zip(items.chunks(chunk))
+                    .flat_map(|(handle, part)| {
+                        handle
+                            .join()
+                            .unwrap_or_else(|_| part.iter().map(|_| None).collect())
+                    })
+                    .collect()
+            });
+        }
+    }
+    items.iter().map(|i| decode_item(i, indent)).collect()
 }
 
 #[cfg(test)]

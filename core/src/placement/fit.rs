@@ -185,13 +185,36 @@ pub struct Misfit {
     pub detail: String,
 }
 
+/// A node's allocatable resources, read once.
+#[derive(Debug, Clone, Default)]
+pub struct Allocatable {
+    /// CPU, memory, storage and scalar resources.
+    pub resources: Resources,
+    /// How many pods the node takes.
+    pub pods: i128,
+}
+
+impl Allocatable {
+    /// The node's `status.allocatable`; `None` when the node lists none at all.
+    pub fn of(node: &Node) -> Option<Self> {
+        let list = node.status.as_ref()?.allocatable.as_ref()?;
+        Some(Self {
+            resources: Resources::from_list(list),
+            pods: list
+                .get("pods")
+                .and_then(|q| quantity::value(&q.0).ok())
+                .unwrap_or(0),
+        })
+    }
+}
+
 /// Runs the scheduler's filters that can fail for a daemon pod on its own node, in the
 /// scheduler's order, stopping at the first plugin that fails as the framework does:
 /// NodePorts, then NodeResourcesFit (which reports every insufficient resource at once).
 /// Empty when the pod fits. A node that lists no allocatable resources at all is not
 /// checked for resources (its capacity is unknown).
 pub fn check_fit(
-    node: &Node,
+    allocatable: Option<&Allocatable>,
     usage: &NodeUsage,
     request: &Resources,
     ports: &[HostPort],
@@ -214,13 +237,10 @@ pub fn check_fit(
         }];
     }
     let mut misfits = Vec::new();
-    let Some(allocatable) = node.status.as_ref().and_then(|s| s.allocatable.as_ref()) else {
+    let Some(allocatable) = allocatable else {
         return misfits;
     };
-    let allowed_pods = allocatable
-        .get("pods")
-        .and_then(|q| quantity::value(&q.0).ok())
-        .unwrap_or(0);
+    let allowed_pods = allocatable.pods;
     if usage.pods + 1 > allowed_pods {
         misfits.push(Misfit {
             reason: "Too many pods".to_owned(),
@@ -233,7 +253,7 @@ pub fn check_fit(
     if request.is_zero() {
         return misfits;
     }
-    let free = Resources::from_list(allocatable);
+    let free = &allocatable.resources;
     let mut check = |name: &str, want: i128, have: i128, used: i128, show: fn(i128) -> String| {
         if want > 0 && want > have - used {
             misfits.push(Misfit {
@@ -316,7 +336,7 @@ pub enum Scheduling {
 /// as `SelectVictimsOnNode` does when that makes room: remove every lower-priority pod,
 /// then give back the most important ones first while the pod still fits.
 pub fn schedule(
-    node: &Node,
+    allocatable: Option<&Allocatable>,
     others: &[OtherPod<'_>],
     request: &Resources,
     ports: &[HostPort],
@@ -330,7 +350,7 @@ pub fn schedule(
         }
         usage
     };
-    let misfits = check_fit(node, &usage_of(&mut others.iter()), request, ports);
+    let misfits = check_fit(allocatable, &usage_of(&mut others.iter()), request, ports);
     if misfits.is_empty() {
         return Scheduling::Fits;
     }
@@ -340,7 +360,13 @@ pub fn schedule(
         let (mut kept, mut candidates): (Vec<&OtherPod<'_>>, Vec<&OtherPod<'_>>) =
             others.iter().partition(|p| p.priority >= priority.value);
         if !candidates.is_empty()
-            && check_fit(node, &usage_of(&mut kept.iter().copied()), request, ports).is_empty()
+            && check_fit(
+                allocatable,
+                &usage_of(&mut kept.iter().copied()),
+                request,
+                ports,
+            )
+            .is_empty()
         {
             candidates.sort_by(|a, b| {
                 b.priority
@@ -350,7 +376,13 @@ pub fn schedule(
             let mut victims = Vec::new();
             for candidate in candidates {
                 kept.push(candidate);
-                if !check_fit(node, &usage_of(&mut kept.iter().copied()), request, ports).is_empty()
+                if !check_fit(
+                    allocatable,
+                    &usage_of(&mut kept.iter().copied()),
+                    request,
+                    ports,
+                )
+                .is_empty()
                 {
                     kept.pop();
                     victims.push(candidate.name.clone());
@@ -482,7 +514,7 @@ mod tests {
         usage.add_pod(&other);
         let mine = spec("containers:\n- name: b\n  resources: {requests: {cpu: '8'}}\n  ports: [{containerPort: 80, hostPort: 80}]\n");
         let misfits = check_fit(
-            &node("1", "110"),
+            Allocatable::of(&node("1", "110")).as_ref(),
             &usage,
             &pod_requests(&mine),
             &host_ports(&mine),
@@ -517,16 +549,28 @@ mod tests {
             may_preempt: true,
         };
         assert_eq!(
-            schedule(&node("1", "110"), &others, &request, &[], high, 1),
+            schedule(
+                Allocatable::of(&node("1", "110")).as_ref(),
+                &others,
+                &request,
+                &[],
+                high,
+                1
+            ),
             Scheduling::Preempts(vec!["apps/hog".into()])
         );
         let low = Priority {
             value: 0,
             may_preempt: true,
         };
-        let Scheduling::Unschedulable { message, .. } =
-            schedule(&node("1", "110"), &others, &request, &[], low, 2)
-        else {
+        let Scheduling::Unschedulable { message, .. } = schedule(
+            Allocatable::of(&node("1", "110")).as_ref(),
+            &others,
+            &request,
+            &[],
+            low,
+            2,
+        ) else {
             panic!("a priority-0 pod cannot preempt");
         };
         assert_eq!(
@@ -538,7 +582,7 @@ mod tests {
             may_preempt: false,
         };
         assert!(matches!(
-            schedule(&node("1", "110"), &others, &request, &[], never, 1),
+            schedule(Allocatable::of(&node("1", "110")).as_ref(), &others, &request, &[], never, 1),
             Scheduling::Unschedulable { message, .. } if message.ends_with("preemption: not eligible due to preemptionPolicy=Never.")
         ));
     }

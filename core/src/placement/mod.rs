@@ -55,7 +55,13 @@ impl<'a> CompiledDaemonSet<'a> {
 
     /// `NodeShouldRunDaemonPod`: the decision for `node`, and the reasons behind a no.
     pub fn evaluate(&self, node: &Node) -> (Decision, Vec<Reason>) {
-        let name = node.metadata.name.as_deref().unwrap_or("");
+        self.evaluate_facts(&NodeFacts::new(node))
+    }
+
+    /// [`Self::evaluate`] over facts read from the node beforehand.
+    pub fn evaluate_facts(&self, facts: &NodeFacts<'_>) -> (Decision, Vec<Reason>) {
+        let node = facts.node;
+        let name = facts.name;
         let no = Decision {
             should_run: false,
             should_continue_running: false,
@@ -119,7 +125,7 @@ impl<'a> CompiledDaemonSet<'a> {
             should_continue_running: !evicted,
         };
         if decision.should_run {
-            reasons.extend(notes(node));
+            reasons.extend(facts.notes.iter().cloned());
         }
         (decision, reasons)
     }
@@ -165,6 +171,30 @@ impl<'a> CompiledDaemonSet<'a> {
 fn is_empty_selector(s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector) -> bool {
     s.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
         && s.match_expressions.as_ref().is_none_or(Vec::is_empty)
+}
+
+/// What placement reads from a node, read once and shared by every DaemonSet.
+pub struct NodeFacts<'a> {
+    /// The node.
+    pub node: &'a Node,
+    /// Its name.
+    pub name: &'a str,
+    /// Its allocatable resources, if it lists any.
+    pub allocatable: Option<fit::Allocatable>,
+    /// Notes that explain a surprising yes (cordoned, not ready).
+    pub notes: Vec<Reason>,
+}
+
+impl<'a> NodeFacts<'a> {
+    /// Reads the facts of `node`.
+    pub fn new(node: &'a Node) -> Self {
+        Self {
+            node,
+            name: node.metadata.name.as_deref().unwrap_or(""),
+            allocatable: fit::Allocatable::of(node),
+            notes: notes(node),
+        }
+    }
 }
 
 /// Facts about a node that explain a surprising yes.
@@ -269,13 +299,14 @@ pub fn place(
         )]));
     }
     let selected_names: Vec<(String, String)> = selected.iter().map(|ds| ds_key(ds)).collect();
-    let nodes: Vec<&Node> = manifests.nodes.iter().map(|l| &l.object).collect();
+    let nodes: Vec<NodeFacts<'_>> = manifests
+        .nodes
+        .iter()
+        .map(|l| NodeFacts::new(&l.object))
+        .collect();
     let pods_by_node = pods_by_node(manifests);
     let priorities = Priorities::new(manifests);
-    let daemon_sets = selected
-        .into_iter()
-        .map(|ds| place_one(ds, &nodes, &pods_by_node, &priorities))
-        .collect();
+    let daemon_sets = place_all(&selected, &nodes, &pods_by_node, &priorities);
     let mut warnings = manifests.warnings.clone();
     for ds in manifests
         .daemon_sets
@@ -312,6 +343,37 @@ fn ds_key(ds: &DaemonSet) -> (String, String) {
         namespace(ds).to_owned(),
         ds.metadata.name.clone().unwrap_or_default(),
     )
+}
+
+/// Places every DaemonSet, on every available core natively.
+fn place_all(
+    selected: &[&DaemonSet],
+    nodes: &[NodeFacts<'_>],
+    pods_by_node: &HashMap<&str, Vec<&Pod>>,
+    priorities: &Priorities,
+) -> Vec<DaemonSetPlacement> {
+    let one = |ds: &&DaemonSet| place_one(ds, nodes, pods_by_node, priorities);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, 8);
+        if threads > 1 && selected.len() > 1 && nodes.len() * selected.len() >= 10_000 {
+            let chunk = selected.len().div_ceil(threads);
+            let one = &one;
+            let results: Option<Vec<Vec<DaemonSetPlacement>>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = selected
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+                    .collect();
+                handles.into_iter().map(|h| h.join().ok()).collect()
+            });
+            if let Some(results) = results {
+                return results.into_iter().flatten().collect();
+            }
+        }
+    }
+    selected.iter().map(one).collect()
 }
 
 /// Pod priorities: the built-in system classes, the PriorityClasses in the input, and
@@ -426,7 +488,7 @@ pub fn target_node_name(spec: &PodSpec) -> Option<&str> {
 
 fn place_one(
     ds: &DaemonSet,
-    nodes: &[&Node],
+    nodes: &[NodeFacts<'_>],
     pods_by_node: &HashMap<&str, Vec<&Pod>>,
     priorities: &Priorities,
 ) -> DaemonSetPlacement {
@@ -441,9 +503,9 @@ fn place_one(
     let mut desired = 0;
     let placements = nodes
         .iter()
-        .map(|node| {
-            let name = node.metadata.name.as_deref().unwrap_or("");
-            let (decision, mut reasons) = compiled.evaluate(node);
+        .map(|facts| {
+            let name = facts.name;
+            let (decision, mut reasons) = compiled.evaluate_facts(facts);
             if decision.should_run {
                 desired += 1;
             }
@@ -486,7 +548,7 @@ fn place_one(
                             })
                         })
                         .collect();
-                    match fit::schedule(node, &others, &compiled.requests, &compiled.ports, priority, nodes.len()) {
+                    match fit::schedule(facts.allocatable.as_ref(), &others, &compiled.requests, &compiled.ports, priority, nodes.len()) {
                         Scheduling::Fits => PodOutcome::Running,
                         Scheduling::Preempts(victims) => {
                             reasons.push(Reason::new(

@@ -4,6 +4,7 @@
 
 use k8s_openapi::api::core::v1::{NodeSelectorRequirement, NodeSelectorTerm, PodSpec};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// A label requirement's operator, with its values already checked and parsed.
 #[derive(Debug, Clone)]
@@ -20,6 +21,8 @@ enum LabelOp {
 struct LabelRequirement {
     key: String,
     op: LabelOp,
+    /// As written, for reasons: `zone In [a, b]`.
+    described: String,
 }
 
 /// `metadata.name In [x]` or `NotIn [x]`: the only field selectors nodes have.
@@ -80,41 +83,118 @@ impl RequiredNodeSelection {
         }
     }
 
-    /// Whether a node with this name and these labels matches; otherwise why not, as a
-    /// phrase naming the label, value or term that decided.
-    pub fn check(&self, node_name: &str, labels: &BTreeMap<String, String>) -> Result<(), String> {
+    /// Whether a node with this name and these labels matches; otherwise why not (its
+    /// `Display` names the label, value or term that decided).
+    pub fn check<'a>(
+        &'a self,
+        node_name: &'a str,
+        labels: &'a BTreeMap<String, String>,
+    ) -> Result<(), Mismatch<'a>> {
         for (key, want) in &self.node_selector {
-            match labels.get(key) {
-                Some(have) if have == want => {}
-                Some(have) => {
-                    return Err(format!(
-                        "nodeSelector requires {key}={want}, but the node has {key}={have}"
-                    ))
-                }
-                None => {
-                    return Err(format!(
-                        "nodeSelector requires {key}={want}, but the node has no label {key}"
-                    ))
-                }
+            let have = labels.get(key).map(String::as_str);
+            if have != Some(want.as_str()) {
+                return Err(Mismatch::NodeSelector { key, want, have });
             }
         }
         let Some(terms) = &self.terms else {
             return Ok(());
         };
-        let mut failures = Vec::new();
-        for (i, term) in terms.iter().enumerate() {
+        let mut failures = Vec::with_capacity(terms.len());
+        for term in terms {
             match term_matches(term, node_name, labels) {
                 Ok(()) => return Ok(()),
-                Err(why) => failures.push(format!("nodeSelectorTerms[{i}]: {why}")),
+                Err(why) => failures.push(why),
             }
         }
-        if failures.is_empty() {
-            failures.push("there are no nodeSelectorTerms".to_owned());
+        Err(Mismatch::Affinity(failures))
+    }
+}
+
+/// Why a node does not match the required node selection. Borrowed, so that checking many
+/// nodes costs no allocation until the reason is written out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mismatch<'a> {
+    /// A `nodeSelector` entry the node lacks or has another value for.
+    NodeSelector {
+        /// The label key.
+        key: &'a str,
+        /// The value required.
+        want: &'a str,
+        /// The node's value, if it has the label.
+        have: Option<&'a str>,
+    },
+    /// Every required node affinity term failed, each for this reason.
+    Affinity(Vec<TermMiss<'a>>),
+}
+
+/// Why one node selector term does not match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TermMiss<'a> {
+    /// The term has no requirements and matches nothing.
+    Empty,
+    /// A requirement of the term does not parse.
+    Invalid(&'a str),
+    /// A label requirement (described as written) fails; the node's value of its key.
+    Label(&'a str, &'a str, Option<&'a str>),
+    /// `metadata.name In [name]` on another node.
+    NameIn(&'a str, &'a str),
+    /// `metadata.name NotIn [name]` on that node.
+    NameNotIn(&'a str),
+}
+
+impl fmt::Display for Mismatch<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NodeSelector {
+                key,
+                want,
+                have: Some(have),
+            } => {
+                write!(
+                    f,
+                    "nodeSelector requires {key}={want}, but the node has {key}={have}"
+                )
+            }
+            Self::NodeSelector {
+                key,
+                want,
+                have: None,
+            } => {
+                write!(
+                    f,
+                    "nodeSelector requires {key}={want}, but the node has no label {key}"
+                )
+            }
+            Self::Affinity(terms) if terms.is_empty() => {
+                f.write_str("required node affinity does not match: there are no nodeSelectorTerms")
+            }
+            Self::Affinity(terms) => {
+                f.write_str("required node affinity does not match: ")?;
+                for (i, term) in terms.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "nodeSelectorTerms[{i}]: ")?;
+                    match term {
+                        TermMiss::Empty => f.write_str(
+                            "the term is empty (no matchExpressions or matchFields) and matches nothing",
+                        )?,
+                        TermMiss::Invalid(why) => f.write_str(why)?,
+                        TermMiss::Label(described, key, Some(have)) => {
+                            write!(f, "{described}, but the node has {key}={have}")?;
+                        }
+                        TermMiss::Label(described, key, None) => {
+                            write!(f, "{described}, but the node has no label {key}")?;
+                        }
+                        TermMiss::NameIn(name, node) => {
+                            write!(f, "metadata.name In [{name}], but the node is {node}")?;
+                        }
+                        TermMiss::NameNotIn(name) => write!(f, "metadata.name NotIn [{name}]")?,
+                    }
+                }
+                Ok(())
+            }
         }
-        Err(format!(
-            "required node affinity does not match: {}",
-            failures.join("; ")
-        ))
     }
 }
 
@@ -185,7 +265,15 @@ fn compile_label_requirement(req: &NodeSelectorRequirement) -> Result<LabelRequi
             ))
         }
     };
-    Ok(LabelRequirement { key, op })
+    let described = match &op {
+        LabelOp::In(values) => format!("{key} In [{}]", values.join(", ")),
+        LabelOp::NotIn(values) => format!("{key} NotIn [{}]", values.join(", ")),
+        LabelOp::Exists => format!("{key} Exists"),
+        LabelOp::DoesNotExist => format!("{key} DoesNotExist"),
+        LabelOp::Gt(limit) => format!("{key} Gt {limit}"),
+        LabelOp::Lt(limit) => format!("{key} Lt {limit}"),
+    };
+    Ok(LabelRequirement { key, op, described })
 }
 
 fn compile_field_requirement(req: &NodeSelectorRequirement) -> Result<FieldRequirement, String> {
@@ -211,32 +299,31 @@ fn compile_field_requirement(req: &NodeSelectorRequirement) -> Result<FieldRequi
     }
 }
 
-fn term_matches(
-    term: &Term,
-    node_name: &str,
-    labels: &BTreeMap<String, String>,
-) -> Result<(), String> {
+fn term_matches<'a>(
+    term: &'a Term,
+    node_name: &'a str,
+    labels: &'a BTreeMap<String, String>,
+) -> Result<(), TermMiss<'a>> {
     match term {
-        Term::Empty => Err(
-            "the term is empty (no matchExpressions or matchFields) and matches nothing".to_owned(),
-        ),
-        Term::Invalid(why) => Err(why.clone()),
+        Term::Empty => Err(TermMiss::Empty),
+        Term::Invalid(why) => Err(TermMiss::Invalid(why)),
         Term::Valid {
             labels: reqs,
             fields,
         } => {
             for req in reqs {
-                label_matches(req, labels)?;
+                let have = labels.get(&req.key).map(String::as_str);
+                if !label_matches(&req.op, have) {
+                    return Err(TermMiss::Label(&req.described, &req.key, have));
+                }
             }
             for field in fields {
                 match field {
                     FieldRequirement::NameIn(name) if name != node_name => {
-                        return Err(format!(
-                            "metadata.name In [{name}], but the node is {node_name}"
-                        ))
+                        return Err(TermMiss::NameIn(name, node_name))
                     }
                     FieldRequirement::NameNotIn(name) if name == node_name => {
-                        return Err(format!("metadata.name NotIn [{name}]"))
+                        return Err(TermMiss::NameNotIn(name))
                     }
                     _ => {}
                 }
@@ -246,16 +333,10 @@ fn term_matches(
     }
 }
 
-fn label_matches(req: &LabelRequirement, labels: &BTreeMap<String, String>) -> Result<(), String> {
-    let key = &req.key;
-    let have = labels.get(key);
-    let has = || match have {
-        Some(v) => format!("the node has {key}={v}"),
-        None => format!("the node has no label {key}"),
-    };
-    let ok = match &req.op {
-        LabelOp::In(values) => have.is_some_and(|v| values.contains(v)),
-        LabelOp::NotIn(values) => !have.is_some_and(|v| values.contains(v)),
+fn label_matches(op: &LabelOp, have: Option<&str>) -> bool {
+    match op {
+        LabelOp::In(values) => have.is_some_and(|v| values.iter().any(|x| x == v)),
+        LabelOp::NotIn(values) => !have.is_some_and(|v| values.iter().any(|x| x == v)),
         LabelOp::Exists => have.is_some(),
         LabelOp::DoesNotExist => have.is_none(),
         LabelOp::Gt(limit) => have
@@ -264,18 +345,7 @@ fn label_matches(req: &LabelRequirement, labels: &BTreeMap<String, String>) -> R
         LabelOp::Lt(limit) => have
             .and_then(|v| v.parse::<i64>().ok())
             .is_some_and(|v| v < *limit),
-    };
-    if ok {
-        return Ok(());
     }
-    Err(match &req.op {
-        LabelOp::In(values) => format!("{key} In [{}], but {}", values.join(", "), has()),
-        LabelOp::NotIn(values) => format!("{key} NotIn [{}], but {}", values.join(", "), has()),
-        LabelOp::Exists => format!("{key} Exists, but {}", has()),
-        LabelOp::DoesNotExist => format!("{key} DoesNotExist, but {}", has()),
-        LabelOp::Gt(limit) => format!("{key} Gt {limit}, but {}", has()),
-        LabelOp::Lt(limit) => format!("{key} Lt {limit}, but {}", has()),
-    })
 }
 
 #[cfg(test)]
@@ -400,7 +470,8 @@ mod tests {
             .check("n", &labels(&[("disk", "ssd"), ("zone", "a")]))
             .is_ok());
         assert_eq!(
-            sel.check("n", &labels(&[("zone", "a")])),
+            sel.check("n", &labels(&[("zone", "a")]))
+                .map_err(|m| m.to_string()),
             Err("nodeSelector requires disk=ssd, but the node has no label disk".to_owned())
         );
         assert!(sel.check("n", &labels(&[("disk", "ssd")])).is_err());

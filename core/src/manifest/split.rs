@@ -1,0 +1,320 @@
+//! Splitting YAML text without parsing it: a stream into its documents, and a large
+//! `kind: List` document (as `kubectl get -o yaml` prints it) into its items, so that each
+//! piece can be parsed on its own, in parallel, with positions kept exact.
+//!
+//! Both splits rely only on where YAML allows a line to start at a given column; anything
+//! unexpected makes them decline, and the caller parses the whole text instead.
+
+/// A piece of a larger text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece<'t> {
+    /// The text of the piece.
+    pub text: &'t str,
+    /// How many lines of the larger text come before it.
+    pub line_offset: u32,
+}
+
+/// Lines of `text` with the byte offset where each starts.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.split_inclusive('\n').map(move |line| {
+        let at = start;
+        start += line.len();
+        (at, line)
+    })
+}
+
+/// Whether `line` is the marker `marker` (`---` or `...`) followed by a space or the end.
+fn is_marker(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r']))
+}
+
+/// Splits a YAML stream at its document markers (`---` and `...` at the start of a line;
+/// the YAML spec forbids them inside content). Each document keeps its `---` line. Directive
+/// lines (`%YAML`) go with the document they precede.
+pub fn documents(text: &str) -> Vec<Piece<'_>> {
+    let marker_free = !["---", "...", "%"].iter().any(|m| text.starts_with(m))
+        && !["\n---", "\n...", "\n%"].iter().any(|m| text.contains(m));
+    if marker_free {
+        return vec![Piece {
+            text,
+            line_offset: 0,
+        }];
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut start_line = 0u32;
+    let mut in_directives = false;
+    let mut after_end = false;
+    for (line_no, (at, line)) in (0u32..).zip(lines(text)) {
+        let document_start = is_marker(line, "---");
+        let directive = line.starts_with('%');
+        if ((document_start || directive) && !in_directives) || after_end {
+            if at > start {
+                pieces.push(Piece {
+                    text: &text[start..at],
+                    line_offset: start_line,
+                });
+            }
+            start = at;
+            start_line = line_no;
+        }
+        after_end = is_marker(line, "...");
+        in_directives = directive || (in_directives && !document_start);
+    }
+    if start < text.len() || pieces.is_empty() {
+        pieces.push(Piece {
+            text: &text[start..],
+            line_offset: start_line,
+        });
+    }
+    pieces
+}
+
+/// A list document split into its header (everything but the items, with `items: []` in
+/// their place) and one piece per item, each a one-element YAML sequence.
+#[derive(Debug)]
+pub struct ListSplit<'t> {
+    /// The document without its items.
+    pub header: String,
+    /// The items, in order.
+    pub items: Vec<Piece<'t>>,
+    /// The column where each item's `-` stands.
+    pub indent: usize,
+}
+
+/// Splits a block-style list document (`items:` at the start of a line, then one `- ` line
+/// per item at a fixed indentation). Returns `None` when the document does not have that
+/// shape.
+pub fn list_items(doc: &str) -> Option<ListSplit<'_>> {
+    let mut all = lines(doc).enumerate();
+    let (_, (items_at, _)) = all.find(|(_, (_, l))| {
+        l.strip_prefix("items:")
+            .is_some_and(|rest| rest.trim().is_empty())
+    })?;
+    let mut items: Vec<Piece<'_>> = Vec::new();
+    let mut indent = None;
+    let mut end = doc.len();
+    let mut current: Option<(usize, u32)> = None;
+    let bytes = doc.as_bytes();
+    for (no, (at, line)) in all {
+        // Most lines are deeper than the items' own column: skip them cheaply.
+        if let Some(indent) = indent {
+            if bytes
+                .get(at..at + indent + 1)
+                .is_some_and(|b| b.iter().all(|c| *c == b' '))
+            {
+                continue;
+            }
+        }
+        let trimmed = line.trim_start_matches(' ');
+        let column = line.len() - trimmed.len();
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let is_item = trimmed.starts_with("- ") || trimmed.trim_end() == "-";
+        let indent = *indent.get_or_insert(column);
+        if is_item && column == indent {
+            if let Some((start, line_no)) = current.take() {
+                items.push(Piece {
+                    text: &doc[start..at],
+                    line_offset: line_no,
+                });
+            }
+            current = Some((at, u32::try_from(no).ok()?));
+        } else if column < indent || (column == indent && !is_item) {
+            if column != 0 {
+                return None;
+            }
+            end = at;
+            break;
+        } else if current.is_none() {
+            return None;
+        }
+    }
+    if let Some((start, line_no)) = current {
+        items.push(Piece {
+            text: &doc[start..end],
+            line_offset: line_no,
+        });
+    }
+    let indent = indent?;
+    let header = format!("{}items: []\n{}", &doc[..items_at], &doc[end..]);
+    Some(ListSplit {
+        header,
+        items,
+        indent,
+    })
+}
+
+/// The `kind` of a list item found by reading its lines: a top-level `kind: X` line of
+/// the item (or `- kind: X` as its first line). `None` when absent, quoted oddly, or given
+/// twice, so the caller parses the item to find out.
+pub fn item_kind(item: &str, indent: usize) -> Option<&str> {
+    let key_column = indent + 2;
+    let mut found = None;
+    for (i, (_, line)) in lines(item).enumerate() {
+        let content = if i == 0 {
+            line.get(key_column..)?
+        } else {
+            let trimmed = line.trim_start_matches(' ');
+            if line.len() - trimmed.len() != key_column {
+                continue;
+            }
+            trimmed
+        };
+        if let Some(value) = content.strip_prefix("kind:") {
+            let value = value.trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                .unwrap_or(value);
+            if found.is_some()
+                || value.is_empty()
+                || !value.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                return None;
+            }
+            found = Some(value);
+        }
+    }
+    found
+}
+
+/// Fields of cluster-printed objects that the simulator never reads and that make up much
+/// of a `kubectl get -o yaml` dump: `metadata.managedFields` and `status.images`.
+const UNUSED_FIELDS: [(&str, &str); 2] = [("metadata:", "managedFields:"), ("status:", "images:")];
+
+/// A copy of a list item without the block-style fields in [`UNUSED_FIELDS`], so that
+/// decoding it does less work. Line structure elsewhere is kept; the caller reports
+/// positions from the original text. Returns `None` when there is nothing to drop.
+pub fn without_unused_fields(item: &str, indent: usize) -> Option<String> {
+    let top = indent + 2;
+    let child = indent + 4;
+    let mut out = String::new();
+    let mut section = "";
+    let mut skipping = false;
+    let mut kept_from = 0;
+    let mut dropped = false;
+    for (at, line) in lines(item) {
+        let trimmed = line.trim_start_matches(' ');
+        let column = line.len() - trimmed.len();
+        let blank = trimmed.trim().is_empty();
+        if skipping {
+            if blank || column > child || (column == child && trimmed.starts_with('-')) {
+                continue;
+            }
+            skipping = false;
+            kept_from = at;
+        }
+        if blank {
+            continue;
+        }
+        if at == 0 {
+            section = line.get(top..).unwrap_or("").trim_end();
+        } else if column == top {
+            section = trimmed.trim_end();
+        } else if column == child {
+            let key = trimmed.trim_end();
+            if UNUSED_FIELDS
+                .iter()
+                .any(|(parent, field)| *parent == section && *field == key)
+            {
+                out.push_str(&item[kept_from..at]);
+                skipping = true;
+                dropped = true;
+            }
+        }
+    }
+    if !dropped {
+        return None;
+    }
+    if !skipping {
+        out.push_str(&item[kept_from..]);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_split_at_markers_and_keep_line_offsets() {
+        let text = "a: 1\n---\nb: 2\n--- # c\nc: 3\n...\n%YAML 1.2\n---\nd: 4\n";
+        let docs = documents(text);
+        let got: Vec<(&str, u32)> = docs.iter().map(|p| (p.text, p.line_offset)).collect();
+        assert_eq!(
+            got,
+            [
+                ("a: 1\n", 0),
+                ("---\nb: 2\n", 1),
+                ("--- # c\nc: 3\n...\n", 3),
+                ("%YAML 1.2\n---\nd: 4\n", 6)
+            ]
+        );
+        assert_eq!(documents("").len(), 1);
+        assert_eq!(documents("----\n---x\n").len(), 1, "not markers");
+    }
+
+    #[test]
+    fn kubectl_lists_split_into_items() {
+        let doc = "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n# note\n- kind: Pod\n  spec:\n    containers:\n    - name: x\nkind: List\nmetadata:\n  resourceVersion: \"\"\n";
+        let split = list_items(doc).unwrap_or_else(|| panic!("should split"));
+        assert_eq!(split.indent, 0);
+        assert_eq!(split.items.len(), 2);
+        assert_eq!(split.items[0].line_offset, 2);
+        assert_eq!(
+            split.items[1].text,
+            "- kind: Pod\n  spec:\n    containers:\n    - name: x\n"
+        );
+        assert_eq!(
+            split.header,
+            "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n"
+        );
+        assert_eq!(item_kind(split.items[0].text, 0), Some("Node"));
+        assert_eq!(item_kind(split.items[1].text, 0), Some("Pod"));
+    }
+
+    #[test]
+    fn unused_fields_are_dropped_from_items() {
+        let item = "- apiVersion: v1\n  kind: Node\n  metadata:\n    managedFields:\n    - manager: kubelet\n      fieldsV1:\n        f:spec: {}\n    name: a\n  status:\n    images:\n    - names: [x]\n      sizeBytes: 1\n    nodeInfo:\n      images: keep\n";
+        assert_eq!(
+            without_unused_fields(item, 0).as_deref(),
+            Some("- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n  status:\n    nodeInfo:\n      images: keep\n")
+        );
+        assert_eq!(
+            without_unused_fields("- kind: Node\n  metadata:\n    name: a\n", 0),
+            None
+        );
+        let spec_images = "- kind: Pod\n  spec:\n    images:\n    - x\n";
+        assert_eq!(
+            without_unused_fields(spec_images, 0),
+            None,
+            "only status.images"
+        );
+    }
+
+    #[test]
+    fn indented_items_and_odd_shapes() {
+        let doc =
+            "kind: List\nitems:\n  - kind: Node\n    metadata: {name: a}\n  - kind: \"Node\"\n";
+        let split = list_items(doc).unwrap_or_else(|| panic!("should split"));
+        assert_eq!(split.indent, 2);
+        assert_eq!(split.items.len(), 2);
+        assert_eq!(item_kind(split.items[1].text, 2), Some("Node"));
+        assert!(
+            list_items("kind: List\nitems: []\n").is_none(),
+            "flow style: parsed whole"
+        );
+        assert!(list_items("kind: List\nitems:\n  a: b\n").is_none());
+        assert!(list_items("kind: Node\n").is_none());
+        assert_eq!(
+            item_kind("- metadata: {}\n  kind: Node\n  x:\n    kind: Pod\n", 0),
+            Some("Node")
+        );
+        assert_eq!(item_kind("- kind: Node\n  kind: Pod\n", 0), None);
+    }
+}

@@ -1,0 +1,202 @@
+//! `cargo xtask bench`: performance figures for placement on a large cluster (not a test).
+//!
+//! Times the whole `dsim place` process on 20 DaemonSets and a 5,000-node dump against
+//! js-yaml merely parsing the same dump in Node.js, and runs the core's in-process benchmark
+//! when it exists. A missing or failing `dsim` is reported and the js-yaml half still runs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::cmd::{self, ok, step, warn};
+use crate::gen::{self, BenchInputs};
+use crate::site::relative;
+use crate::{Error, Result};
+
+/// The wanted ratio of dsim's time to js-yaml's (at most).
+const TARGET_RATIO: f64 = 0.5;
+
+/// Generates the inputs, then times dsim and js-yaml `runs` times each after one warm-up.
+pub fn run(nodes: usize, runs: usize) -> Result<()> {
+    let dir = cmd::target_dir().join("bench");
+    let inputs = gen::write_bench_inputs(&dir, nodes)?;
+
+    let dsim = time_dsim(&inputs, runs);
+    if let Err(err) = &dsim {
+        warn(&format!("dsim: {err}"));
+    }
+    let js = time_js_yaml(&dir, &inputs.nodes, runs)?;
+
+    println!();
+    step("summary");
+    if let Ok(d) = &dsim {
+        println!("    dsim place (whole process):   {}", d.summary());
+    }
+    println!("    js-yaml load (whole process): {}", js.summary());
+    if let Ok(d) = &dsim {
+        let ratio = d.median().as_secs_f64() / js.median().as_secs_f64();
+        let verdict = if ratio <= TARGET_RATIO {
+            "met"
+        } else {
+            "NOT met"
+        };
+        println!(
+            "    ratio dsim/js-yaml (medians): {ratio:.2}, target <= {TARGET_RATIO}: {verdict}"
+        );
+    } else {
+        println!("    ratio dsim/js-yaml: unavailable (dsim did not run)");
+    }
+
+    run_core_bench(&dir)
+}
+
+/// Wall-clock times of repeated runs of one command.
+struct Timings {
+    /// One duration per timed run.
+    runs: Vec<Duration>,
+}
+
+impl Timings {
+    /// The fastest run.
+    fn min(&self) -> Duration {
+        self.runs.iter().copied().min().unwrap_or_default()
+    }
+
+    /// The median run (the lower middle one for an even count).
+    fn median(&self) -> Duration {
+        let mut sorted = self.runs.clone();
+        sorted.sort();
+        sorted
+            .get(sorted.len().saturating_sub(1) / 2)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// `min X ms, median Y ms (N runs)`.
+    fn summary(&self) -> String {
+        format!(
+            "min {:.0} ms, median {:.0} ms ({} runs)",
+            ms(self.min()),
+            ms(self.median()),
+            self.runs.len()
+        )
+    }
+}
+
+/// A duration in milliseconds.
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Runs `make()` once to warm up, then `runs` times, timing each whole process.
+fn time_runs(label: &str, runs: usize, make: &dyn Fn() -> Command) -> Result<Timings> {
+    step(&format!("time {label}: 1 warm-up + {runs} runs"));
+    println!("    {}", cmd::display(&make()));
+    let mut times = Vec::with_capacity(runs);
+    for i in 0..=runs {
+        let mut command = make();
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let started = Instant::now();
+        let out = command
+            .output()
+            .map_err(|err| Error::msg(format!("could not start {label}: {err}")))?;
+        let elapsed = started.elapsed();
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let first: String = stderr.lines().take(20).collect::<Vec<_>>().join("\n    ");
+            return Err(Error::msg(format!(
+                "{label} failed ({}):\n    {first}",
+                out.status
+            )));
+        }
+        if i == 0 {
+            println!("    warm-up: {:.0} ms", ms(elapsed));
+        } else {
+            println!("    run {i}: {:.0} ms", ms(elapsed));
+        }
+        if i > 0 {
+            times.push(elapsed);
+        }
+    }
+    Ok(Timings { runs: times })
+}
+
+/// Builds `dsim` (release profile) and times `dsim place DAEMONSETS NODES -o json`.
+fn time_dsim(inputs: &BenchInputs, runs: usize) -> Result<Timings> {
+    cmd::run(cmd::cargo().args(["build", "--release", "-p", "daemonset-sim", "--bin", "dsim"]))?;
+    let exe = cmd::target_dir()
+        .join("release")
+        .join(format!("dsim{}", std::env::consts::EXE_SUFFIX));
+    let (daemonsets, nodes) = (relative(&inputs.daemonsets), relative(&inputs.nodes));
+    time_runs("dsim place", runs, &|| {
+        let mut c = Command::new(relative(&exe));
+        c.arg("place")
+            .arg(&daemonsets)
+            .arg(&nodes)
+            .args(["-o", "json"]);
+        c
+    })
+}
+
+/// Installs js-yaml 4 under `dir/js` once, then times Node.js loading the node dump with it.
+fn time_js_yaml(dir: &Path, nodes: &Path, runs: usize) -> Result<Timings> {
+    if cmd::which("node").is_none() || cmd::which("npm").is_none() {
+        return Err(Error::msg(
+            "node and npm are needed for the js-yaml comparison; install Node.js \
+             (Debian: apt-get install -y nodejs npm)",
+        ));
+    }
+    let js = dir.join("js");
+    if js.join("node_modules/js-yaml/package.json").is_file() {
+        ok("js-yaml installed in target/bench/js");
+    } else {
+        cmd::run(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(relative(&js))
+                .arg("js-yaml@4"),
+        )?;
+    }
+    let nodes: PathBuf = nodes.to_path_buf();
+    // Check once that the dump is what it should be, outside the timed runs.
+    let check = format!(
+        "const d=require(\"js-yaml\").load(require(\"fs\").readFileSync({:?},\"utf8\"));\
+         if(d.kind!==\"List\"||!Array.isArray(d.items))throw new Error(\"not a List\");\
+         console.log(d.items.length+\" items, first \"+d.items[0].metadata.name)",
+        nodes.display().to_string()
+    );
+    let counted = cmd::output(Command::new("node").current_dir(&js).args(["-e", &check]))?;
+    ok(&format!("js-yaml reads the dump: {}", counted.trim()));
+    let script = format!(
+        "require(\"js-yaml\").load(require(\"fs\").readFileSync({:?},\"utf8\"))",
+        nodes.display().to_string()
+    );
+    time_runs("js-yaml load", runs, &|| {
+        let mut c = Command::new("node");
+        c.current_dir(&js).args(["-e", &script]);
+        c
+    })
+}
+
+/// Runs the core's `place` benchmark with `DSIM_BENCH_DIR` when `core/benches/place.rs` exists.
+fn run_core_bench(dir: &Path) -> Result<()> {
+    if !cmd::workspace_root()
+        .join("core/benches/place.rs")
+        .is_file()
+    {
+        println!();
+        warn("core/benches/place.rs does not exist yet: skipping the in-process benchmark");
+        return Ok(());
+    }
+    println!();
+    cmd::run(cmd::cargo().env("DSIM_BENCH_DIR", dir).args([
+        "bench",
+        "-p",
+        "daemonset-sim",
+        "--bench",
+        "place",
+    ]))
+}
