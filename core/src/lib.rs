@@ -5,5 +5,6 @@
 //! controller and the scheduler would do, and why. The crate does no I/O.
 
 pub mod manifest;
+pub mod parallel;
 pub mod placement;
 pub mod quantity;

@@ -90,6 +90,11 @@ pub struct Source<'a> {
 /// All input errors found in all sources (syntax, wrong types, unknown fields of a
 /// DaemonSet, failed API validation), each with file, position and field path.
 pub fn read(sources: &[Source<'_>]) -> Result<Manifests, Vec<Diagnostic>> {
+    read_with(sources, FAST_LIST_BYTES)
+}
+
+/// [`read`], splitting list documents of at least `fast_list_bytes` into items.
+fn read_with(sources: &[Source<'_>], fast_list_bytes: usize) -> Result<Manifests, Vec<Diagnostic>> {
     let mut manifests = Manifests::default();
     let mut errors = Vec::new();
     for source in sources {
@@ -99,6 +104,7 @@ pub fn read(sources: &[Source<'_>]) -> Result<Manifests, Vec<Diagnostic>> {
             manifests: &mut manifests,
             errors: &mut errors,
             unknown: BTreeMap::new(),
+            fast_list_bytes,
         };
         reader.read_all();
         reader.report_unknown_fields();
@@ -161,6 +167,7 @@ struct Reader<'r> {
     manifests: &'r mut Manifests,
     errors: &'r mut Vec<Diagnostic>,
     unknown: BTreeMap<(Kind, String), UnknownField>,
+    fast_list_bytes: usize,
 }
 
 impl Reader<'_> {
@@ -222,7 +229,7 @@ impl Reader<'_> {
             return;
         }
         for piece in split::documents(text) {
-            if piece.text.len() >= FAST_LIST_BYTES {
+            if piece.text.len() >= self.fast_list_bytes {
                 if let Some(list) = split::list_items(piece.text) {
                     if self.fast_list(piece, &list) {
                         continue;
@@ -453,7 +460,8 @@ impl Reader<'_> {
                 self.note_unknown(place, kind, &path, message);
             }
         }
-        if !self.report_invalid(place, problems) || !ok {
+        // Like the API server, a strict decoding error ends the request before validation.
+        if !ok || !self.report_invalid(place, problems) {
             return;
         }
         match object {
@@ -595,37 +603,7 @@ fn decode_item(item: &Piece<'_>, indent: usize) -> ItemOutcome {
 
 /// Decodes list items straight from their text, on every available core natively.
 fn decode_items(items: &[Piece<'_>], indent: usize) -> Vec<ItemOutcome> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .clamp(1, 8);
-        if threads > 1 && items.len() >= 2 * threads {
-            let chunk = items.len().div_ceil(threads);
-            return std::thread::scope(|scope| {
-                let handles: Vec<_> = items
-                    .chunks(chunk)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            part.iter()
-                                .map(|i| decode_item(i, indent))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .zip(items.chunks(chunk))
-                    .flat_map(|(handle, part)| {
-                        handle
-                            .join()
-                            .unwrap_or_else(|_| part.iter().map(|_| None).collect())
-                    })
-                    .collect()
-            });
-        }
-    }
-    items.iter().map(|i| decode_item(i, indent)).collect()
+    crate::parallel::map(items, 16, |item| decode_item(item, indent))
 }
 
 #[cfg(test)]
@@ -634,6 +612,55 @@ mod tests {
 
     fn read_one(name: &str, text: &str) -> Result<Manifests, Vec<Diagnostic>> {
         read(&[Source { name, text }])
+    }
+
+    /// A `kubectl get nodes -o yaml` style list of `n` nodes with managed fields and
+    /// images; node 7 has an unknown status field and node 9 a bad taint effect if `bad`.
+    fn node_list(n: usize, bad: bool) -> String {
+        let mut text = String::from("apiVersion: v1\nitems:\n");
+        for i in 0..n {
+            let effect = if bad && i == 9 { "NoSchedul" } else { "NoSchedule" };
+            let extra = if i == 7 { "    futureField: true\n" } else { "" };
+            text.push_str(&format!(
+                "- apiVersion: v1\n  kind: Node\n  metadata:\n    labels:\n      kubernetes.io/hostname: node-{i}\n    managedFields:\n    - apiVersion: v1\n      fieldsType: FieldsV1\n      fieldsV1:\n        f:metadata:\n          f:labels: {{}}\n      manager: kubelet\n    name: node-{i}\n  spec:\n    taints:\n    - effect: {effect}\n      key: example.com/pool\n  status:\n    allocatable:\n      cpu: 3920m\n      pods: \"110\"\n{extra}    images:\n    - names:\n      - registry.example.com/agent:v1\n      sizeBytes: 1234\n"
+            ));
+        }
+        text.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+        text
+    }
+
+    #[test]
+    fn large_lists_read_the_same_split_or_whole() {
+        let text = node_list(40, false);
+        let sources = [Source { name: "nodes.yaml", text: &text }];
+        let fast = read_with(&sources, 1).unwrap_or_else(|e| panic!("{e:?}"));
+        let whole = read_with(&sources, usize::MAX).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(fast.nodes.len(), 40);
+        for (a, b) in fast.nodes.iter().zip(&whole.nodes) {
+            let mut b = b.object.clone();
+            b.metadata.managed_fields = None;
+            if let Some(status) = b.status.as_mut() {
+                status.images = None;
+            }
+            assert_eq!(a.object, b, "only the unused fields differ");
+        }
+        assert_eq!(fast.warnings, whole.warnings);
+        let line_of_node_7 = 2 + 7 * 25 + 1;
+        assert_eq!(fast.warnings[0].line, Some(line_of_node_7 + 21));
+        assert_eq!(fast.warnings[0].path, "items[7].status.futureField");
+    }
+
+    #[test]
+    fn errors_in_large_lists_point_into_the_item() {
+        let text = node_list(40, true);
+        let sources = [Source { name: "nodes.yaml", text: &text }];
+        let fast = read_with(&sources, 1).err().unwrap_or_default();
+        let whole = read_with(&sources, usize::MAX).err().unwrap_or_default();
+        assert_eq!(fast, whole);
+        assert_eq!(fast.len(), 1);
+        assert_eq!(fast[0].path, "items[9].spec.taints[0].effect");
+        assert_eq!(fast[0].line, Some(2 + 9 * 25 + 1 + 16), "node 7 has one more line");
+        assert_eq!(fast[0].column, Some(7));
     }
 
     #[test]

@@ -11,11 +11,14 @@ pub mod taints;
 pub use report::{DaemonSetPlacement, NodePlacement, PlacementReport, PodOutcome, Reason};
 
 use crate::manifest::{self, Diagnostic, Manifests, Source};
+use crate::parallel;
 use fit::{HostPort, Resources, Scheduling};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, Toleration};
 use selector::RequiredNodeSelection;
 use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// The controller's two answers for one node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,11 +58,16 @@ impl<'a> CompiledDaemonSet<'a> {
 
     /// `NodeShouldRunDaemonPod`: the decision for `node`, and the reasons behind a no.
     pub fn evaluate(&self, node: &Node) -> (Decision, Vec<Reason>) {
-        self.evaluate_facts(&NodeFacts::new(node))
+        self.evaluate_facts(&NodeFacts::new(node), &mut ReasonCache::default())
     }
 
-    /// [`Self::evaluate`] over facts read from the node beforehand.
-    pub fn evaluate_facts(&self, facts: &NodeFacts<'_>) -> (Decision, Vec<Reason>) {
+    /// [`Self::evaluate`] over facts read from the node beforehand, sharing the text of
+    /// reasons that repeat from node to node through `cache`.
+    pub fn evaluate_facts<'r>(
+        &'r self,
+        facts: &'r NodeFacts<'r>,
+        cache: &mut ReasonCache<'r>,
+    ) -> (Decision, Vec<Reason>) {
         let node = facts.node;
         let name = facts.name;
         let no = Decision {
@@ -78,16 +86,18 @@ impl<'a> CompiledDaemonSet<'a> {
                 )],
             );
         }
-        let empty = BTreeMap::new();
-        let labels = node.metadata.labels.as_ref().unwrap_or(&empty);
+        let labels = node.metadata.labels.as_ref().unwrap_or(&NO_LABELS);
         if let Err(why) = self.selection.check(name, labels) {
-            return (
-                no,
-                vec![Reason::new(
-                    "NodeAffinityMismatch",
-                    format!("node(s) didn't match Pod's node affinity/selector: {why}"),
-                )],
-            );
+            let message = cache
+                .mismatches
+                .entry(why)
+                .or_insert_with_key(|why| {
+                    Arc::from(format!(
+                        "node(s) didn't match Pod's node affinity/selector: {why}"
+                    ))
+                })
+                .clone();
+            return (no, vec![Reason::shared("NodeAffinityMismatch", message)]);
         }
         let node_taints = node
             .spec
@@ -112,13 +122,17 @@ impl<'a> CompiledDaemonSet<'a> {
             } else {
                 "NoSchedule: no new daemon pod, but one already on the node may stay"
             };
-            reasons.push(Reason::new(
-                "UntoleratedTaint",
-                format!(
-                    "node(s) had untolerated taint {} ({consequence})",
-                    taints::describe(taint)
-                ),
-            ));
+            let message = cache
+                .taints
+                .entry((&taint.key, taint.value.as_deref(), effect))
+                .or_insert_with(|| {
+                    Arc::from(format!(
+                        "node(s) had untolerated taint {} ({consequence})",
+                        taints::describe(taint)
+                    ))
+                })
+                .clone();
+            reasons.push(Reason::shared("UntoleratedTaint", message));
         }
         let decision = Decision {
             should_run: !blocked,
@@ -173,12 +187,25 @@ fn is_empty_selector(s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSe
         && s.match_expressions.as_ref().is_none_or(Vec::is_empty)
 }
 
+/// The labels of a node that has none.
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
+
+/// Reason texts already written for one DaemonSet, shared by every node they apply to
+/// (thousands of nodes often fail the same way).
+#[derive(Default)]
+pub struct ReasonCache<'a> {
+    mismatches: FxHashMap<selector::Mismatch<'a>, Arc<str>>,
+    taints: FxHashMap<(&'a str, Option<&'a str>, &'a str), Arc<str>>,
+}
+
 /// What placement reads from a node, read once and shared by every DaemonSet.
 pub struct NodeFacts<'a> {
     /// The node.
     pub node: &'a Node,
     /// Its name.
     pub name: &'a str,
+    /// Its name, shared by every report line about it.
+    pub shared_name: Arc<str>,
     /// Its allocatable resources, if it lists any.
     pub allocatable: Option<fit::Allocatable>,
     /// Notes that explain a surprising yes (cordoned, not ready).
@@ -191,6 +218,7 @@ impl<'a> NodeFacts<'a> {
         Self {
             node,
             name: node.metadata.name.as_deref().unwrap_or(""),
+            shared_name: Arc::from(node.metadata.name.as_deref().unwrap_or("")),
             allocatable: fit::Allocatable::of(node),
             notes: notes(node),
         }
@@ -299,14 +327,10 @@ pub fn place(
         )]));
     }
     let selected_names: Vec<(String, String)> = selected.iter().map(|ds| ds_key(ds)).collect();
-    let nodes: Vec<NodeFacts<'_>> = manifests
-        .nodes
-        .iter()
-        .map(|l| NodeFacts::new(&l.object))
-        .collect();
+    let nodes: Vec<NodeFacts<'_>> = parallel::map(&manifests.nodes, 1000, |l| NodeFacts::new(&l.object));
     let pods_by_node = pods_by_node(manifests);
     let priorities = Priorities::new(manifests);
-    let daemon_sets = place_all(&selected, &nodes, &pods_by_node, &priorities);
+    let daemon_sets = parallel::map(&selected, 2, |ds| place_one(ds, &nodes, &pods_by_node, &priorities));
     let mut warnings = manifests.warnings.clone();
     for ds in manifests
         .daemon_sets
@@ -343,37 +367,6 @@ fn ds_key(ds: &DaemonSet) -> (String, String) {
         namespace(ds).to_owned(),
         ds.metadata.name.clone().unwrap_or_default(),
     )
-}
-
-/// Places every DaemonSet, on every available core natively.
-fn place_all(
-    selected: &[&DaemonSet],
-    nodes: &[NodeFacts<'_>],
-    pods_by_node: &HashMap<&str, Vec<&Pod>>,
-    priorities: &Priorities,
-) -> Vec<DaemonSetPlacement> {
-    let one = |ds: &&DaemonSet| place_one(ds, nodes, pods_by_node, priorities);
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .clamp(1, 8);
-        if threads > 1 && selected.len() > 1 && nodes.len() * selected.len() >= 10_000 {
-            let chunk = selected.len().div_ceil(threads);
-            let one = &one;
-            let results: Option<Vec<Vec<DaemonSetPlacement>>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = selected
-                    .chunks(chunk)
-                    .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-                    .collect();
-                handles.into_iter().map(|h| h.join().ok()).collect()
-            });
-            if let Some(results) = results {
-                return results.into_iter().flatten().collect();
-            }
-        }
-    }
-    selected.iter().map(one).collect()
 }
 
 /// Pod priorities: the built-in system classes, the PriorityClasses in the input, and
@@ -501,11 +494,12 @@ fn place_one(
         |spec| priorities.of_template(spec),
     );
     let mut desired = 0;
+    let mut cache = ReasonCache::default();
     let placements = nodes
         .iter()
         .map(|facts| {
             let name = facts.name;
-            let (decision, mut reasons) = compiled.evaluate_facts(facts);
+            let (decision, mut reasons) = compiled.evaluate_facts(facts, &mut cache);
             if decision.should_run {
                 desired += 1;
             }
@@ -572,7 +566,7 @@ fn place_one(
                 (true, false, Some(_)) => PodOutcome::None,
             };
             NodePlacement {
-                node: name.to_owned(),
+                node: Arc::clone(&facts.shared_name),
                 should_run: decision.should_run,
                 should_continue_running: decision.should_continue_running,
                 pod,

@@ -3,6 +3,7 @@
 use crate::manifest::Diagnostic;
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// Placement of every selected DaemonSet, and the warnings from reading the input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,7 +34,7 @@ pub struct DaemonSetPlacement {
 #[serde(rename_all = "camelCase")]
 pub struct NodePlacement {
     /// Node name.
-    pub node: String,
+    pub node: Arc<str>,
     /// The controller creates a daemon pod here when there is none.
     pub should_run: bool,
     /// A daemon pod already here may stay.
@@ -71,18 +72,23 @@ impl PodOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     /// Stable identifier, e.g. `UntoleratedTaint`.
-    pub code: String,
+    pub code: &'static str,
     /// Human wording, starting with Kubernetes' own where it has one.
-    pub message: String,
+    pub message: Arc<str>,
 }
 
 impl Reason {
     /// A reason with this code and message.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         Self {
-            code: code.to_owned(),
-            message: message.into(),
+            code,
+            message: Arc::from(message.into()),
         }
+    }
+
+    /// A reason whose text is shared with other nodes.
+    pub fn shared(code: &'static str, message: Arc<str>) -> Self {
+        Self { code, message }
     }
 }
 
@@ -123,7 +129,7 @@ impl PlacementReport {
                 let first = node
                     .reasons
                     .first()
-                    .map(|r| r.message.as_str())
+                    .map(|r| &*r.message)
                     .unwrap_or("");
                 let line = format!(
                     "{:<width$}   {:<10}   {:<8}   {:<7}   {}",

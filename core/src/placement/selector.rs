@@ -112,7 +112,7 @@ impl RequiredNodeSelection {
 
 /// Why a node does not match the required node selection. Borrowed, so that checking many
 /// nodes costs no allocation until the reason is written out.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Mismatch<'a> {
     /// A `nodeSelector` entry the node lacks or has another value for.
     NodeSelector {
@@ -128,7 +128,7 @@ pub enum Mismatch<'a> {
 }
 
 /// Why one node selector term does not match.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TermMiss<'a> {
     /// The term has no requirements and matches nothing.
     Empty,

@@ -46,7 +46,7 @@ pub fn check_case(name: &str, yaml: &str, expect: &str) -> Result<(), String> {
     let mut desired = 0;
     for placed in &ds.nodes {
         let want = &nodes
-            .get(&placed.node)
+            .get(&*placed.node)
             .ok_or(format!("{name}: unexpected node {}", placed.node))?;
         let should_run = want["shouldRun"].as_bool();
         let should_continue = want["shouldContinueRunning"].as_bool();
@@ -71,7 +71,7 @@ pub fn check_case(name: &str, yaml: &str, expect: &str) -> Result<(), String> {
             }
         }
         if let Some(codes) = want.get("reasonCodes").and_then(Value::as_array) {
-            let got: Vec<&str> = placed.reasons.iter().map(|r| r.code.as_str()).collect();
+            let got: Vec<&str> = placed.reasons.iter().map(|r| r.code).collect();
             let wanted: Vec<&str> = codes.iter().filter_map(Value::as_str).collect();
             if got != wanted {
                 return Err(format!(
