@@ -31,8 +31,14 @@ fn main() {
         return;
     };
     let sources = [
-        Source { name: "daemonsets-20.yaml", text: &daemon_sets },
-        Source { name: "nodes-5000.yaml", text: &nodes },
+        Source {
+            name: "daemonsets-20.yaml",
+            text: &daemon_sets,
+        },
+        Source {
+            name: "nodes-5000.yaml",
+            text: &nodes,
+        },
     ];
     let mut read_times = Vec::new();
     let mut place_times = Vec::new();
@@ -51,7 +57,11 @@ fn main() {
         let report = place(&manifests, &PlaceOptions::default(), &["bench"]);
         place_times.push(start.elapsed());
         if let Ok(report) = report {
-            let desired: u32 = report.daemon_sets.iter().map(|d| d.desired_number_scheduled).sum();
+            let desired: u32 = report
+                .daemon_sets
+                .iter()
+                .map(|d| d.desired_number_scheduled)
+                .sum();
             summary = format!(
                 "{} DaemonSets x {} nodes, {desired} daemon pods desired",
                 report.daemon_sets.len(),

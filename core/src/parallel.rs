@@ -37,7 +37,10 @@ mod tests {
     #[test]
     fn keeps_order_whatever_the_split() {
         let items: Vec<u32> = (0..1001).collect();
-        assert_eq!(super::map(&items, 1, |x| x * 2), items.iter().map(|x| x * 2).collect::<Vec<_>>());
+        assert_eq!(
+            super::map(&items, 1, |x| x * 2),
+            items.iter().map(|x| x * 2).collect::<Vec<_>>()
+        );
         assert_eq!(super::map(&items[..1], 1, |x| x + 1), vec![1]);
         assert!(super::map(&[] as &[u32], 1, |x| *x).is_empty());
     }

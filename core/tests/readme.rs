@@ -27,7 +27,10 @@ fn readme_examples_print_what_the_readme_shows() {
             String::from_utf8_lossy(&out.stderr)
         );
         let actual: Vec<&str> = actual.lines().collect();
-        assert_eq!(actual, expected, "README example `dsim {command}` is out of date");
+        assert_eq!(
+            actual, expected,
+            "README example `dsim {command}` is out of date"
+        );
         checked += 1;
     }
     assert!(checked >= 2, "the README's examples were not found");

@@ -57,6 +57,9 @@ mod tests {
     fn places_through_the_core() {
         let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n";
         let text = super::place(yaml).map(|r| r.to_text()).unwrap_or_default();
-        assert!(text.starts_with("DaemonSet default/agent: desired 1 of 1 node(s)"), "{text}");
+        assert!(
+            text.starts_with("DaemonSet default/agent: desired 1 of 1 node(s)"),
+            "{text}"
+        );
     }
 }

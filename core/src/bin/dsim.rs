@@ -153,7 +153,11 @@ fn read_one(name: &str) -> Result<String, Diagnostic> {
     let result = if name == "-" {
         std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
     } else {
-        std::fs::File::open(name).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        std::fs::File::open(name).and_then(|f| {
+            let size = f.metadata().map_or(0, |m| m.len()).min(limit);
+            bytes.reserve_exact(usize::try_from(size).unwrap_or(0) + 1);
+            f.take(limit).read_to_end(&mut bytes)
+        })
     };
     if let Err(e) = result {
         let what = match e.kind() {

@@ -154,19 +154,26 @@ where
 
 /// Decodes the single element of a one-element YAML sequence (a list item cut out of a
 /// larger document, `- apiVersion: v1 ...`) straight into `T`, without building a tree.
-/// Paths are relative to the element.
+/// Unknown-field paths are relative to the element. This is the fast path: an error says
+/// only that decoding failed, and the caller decodes the item again the general way to
+/// find out where and why.
 ///
 /// # Errors
 /// Syntax and type errors, or a text that is not a one-element sequence.
-pub fn decode_only_element<T: DeserializeOwned>(text: &str) -> Result<Decoded<T>, DecodeError> {
-    let decoded = decode_with::<OnlyElement<T>, _>(serde_yaml::Deserializer::from_str(text))?;
-    let unknown_fields = decoded
-        .unknown_fields
-        .into_iter()
-        .map(|p| p.without_first())
-        .collect();
+pub fn decode_only_element<T: DeserializeOwned>(text: &str) -> Result<Decoded<T>, String> {
+    let mut unknown_fields = Vec::new();
+    let mut record = |path: serde_ignored::Path<'_>| {
+        unknown_fields.push(FieldPath::from(&path).without_first());
+    };
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    let object = serde::Deserialize::deserialize(serde_ignored::Deserializer::new(
+        deserializer,
+        &mut record,
+    ))
+    .map(|OnlyElement(object)| object)
+    .map_err(|e: serde_yaml::Error| e.to_string())?;
     Ok(Decoded {
-        object: decoded.object.0,
+        object,
         unknown_fields,
     })
 }

@@ -619,8 +619,16 @@ mod tests {
     fn node_list(n: usize, bad: bool) -> String {
         let mut text = String::from("apiVersion: v1\nitems:\n");
         for i in 0..n {
-            let effect = if bad && i == 9 { "NoSchedul" } else { "NoSchedule" };
-            let extra = if i == 7 { "    futureField: true\n" } else { "" };
+            let effect = if bad && i == 9 {
+                "NoSchedul"
+            } else {
+                "NoSchedule"
+            };
+            let extra = if i == 7 {
+                "    futureField: true\n"
+            } else {
+                ""
+            };
             text.push_str(&format!(
                 "- apiVersion: v1\n  kind: Node\n  metadata:\n    labels:\n      kubernetes.io/hostname: node-{i}\n    managedFields:\n    - apiVersion: v1\n      fieldsType: FieldsV1\n      fieldsV1:\n        f:metadata:\n          f:labels: {{}}\n      manager: kubelet\n    name: node-{i}\n  spec:\n    taints:\n    - effect: {effect}\n      key: example.com/pool\n  status:\n    allocatable:\n      cpu: 3920m\n      pods: \"110\"\n{extra}    images:\n    - names:\n      - registry.example.com/agent:v1\n      sizeBytes: 1234\n"
             ));
@@ -632,7 +640,10 @@ mod tests {
     #[test]
     fn large_lists_read_the_same_split_or_whole() {
         let text = node_list(40, false);
-        let sources = [Source { name: "nodes.yaml", text: &text }];
+        let sources = [Source {
+            name: "nodes.yaml",
+            text: &text,
+        }];
         let fast = read_with(&sources, 1).unwrap_or_else(|e| panic!("{e:?}"));
         let whole = read_with(&sources, usize::MAX).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(fast.nodes.len(), 40);
@@ -653,13 +664,20 @@ mod tests {
     #[test]
     fn errors_in_large_lists_point_into_the_item() {
         let text = node_list(40, true);
-        let sources = [Source { name: "nodes.yaml", text: &text }];
+        let sources = [Source {
+            name: "nodes.yaml",
+            text: &text,
+        }];
         let fast = read_with(&sources, 1).err().unwrap_or_default();
         let whole = read_with(&sources, usize::MAX).err().unwrap_or_default();
         assert_eq!(fast, whole);
         assert_eq!(fast.len(), 1);
         assert_eq!(fast[0].path, "items[9].spec.taints[0].effect");
-        assert_eq!(fast[0].line, Some(2 + 9 * 25 + 1 + 16), "node 7 has one more line");
+        assert_eq!(
+            fast[0].line,
+            Some(2 + 9 * 25 + 1 + 16),
+            "node 7 has one more line"
+        );
         assert_eq!(fast[0].column, Some(7));
     }
 

@@ -148,12 +148,12 @@ pub fn list_items(doc: &str) -> Option<ListSplit<'_>> {
     })
 }
 
-/// The `kind` of a list item found by reading its lines: a top-level `kind: X` line of
-/// the item (or `- kind: X` as its first line). `None` when absent, quoted oddly, or given
-/// twice, so the caller parses the item to find out.
+/// The `kind` of a list item found by reading its lines: the first top-level `kind: X`
+/// line of the item (or `- kind: X` as its first line). `None` when absent or written in
+/// an unusual way, so the caller parses the item to find out. (A second `kind` key would
+/// be a duplicate key, which the parser rejects, sending the item down the general path.)
 pub fn item_kind(item: &str, indent: usize) -> Option<&str> {
     let key_column = indent + 2;
-    let mut found = None;
     for (i, (_, line)) in lines(item).enumerate() {
         let content = if i == 0 {
             line.get(key_column..)?
@@ -171,16 +171,11 @@ pub fn item_kind(item: &str, indent: usize) -> Option<&str> {
                 .and_then(|v| v.strip_suffix('"'))
                 .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
                 .unwrap_or(value);
-            if found.is_some()
-                || value.is_empty()
-                || !value.bytes().all(|b| b.is_ascii_alphanumeric())
-            {
-                return None;
-            }
-            found = Some(value);
+            let plain = !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric());
+            return plain.then_some(value);
         }
     }
-    found
+    None
 }
 
 /// Fields of cluster-printed objects that the simulator never reads and that make up much
@@ -315,6 +310,6 @@ mod tests {
             item_kind("- metadata: {}\n  kind: Node\n  x:\n    kind: Pod\n", 0),
             Some("Node")
         );
-        assert_eq!(item_kind("- kind: Node\n  kind: Pod\n", 0), None);
+        assert_eq!(item_kind("- metadata: {}\n", 0), None);
     }
 }

@@ -80,7 +80,7 @@ impl Kind {
     ///
     /// # Errors
     /// Syntax or type errors; the caller then parses the item the slow way to report them.
-    pub fn decode_item(self, text: &str) -> Result<DecodedObject, DecodeError> {
+    pub fn decode_item(self, text: &str) -> Result<DecodedObject, String> {
         match self {
             Self::DaemonSet => decode_only_element(text).map(|d| wrap(d, Typed::DaemonSet)),
             Self::Node => decode_only_element(text).map(|d| wrap(d, Typed::Node)),

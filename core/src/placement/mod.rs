@@ -15,9 +15,9 @@ use crate::parallel;
 use fit::{HostPort, Resources, Scheduling};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, Toleration};
+use rustc_hash::FxHashMap;
 use selector::RequiredNodeSelection;
 use std::collections::{BTreeMap, HashMap};
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The controller's two answers for one node.
@@ -327,10 +327,13 @@ pub fn place(
         )]));
     }
     let selected_names: Vec<(String, String)> = selected.iter().map(|ds| ds_key(ds)).collect();
-    let nodes: Vec<NodeFacts<'_>> = parallel::map(&manifests.nodes, 1000, |l| NodeFacts::new(&l.object));
+    let nodes: Vec<NodeFacts<'_>> =
+        parallel::map(&manifests.nodes, 1000, |l| NodeFacts::new(&l.object));
     let pods_by_node = pods_by_node(manifests);
     let priorities = Priorities::new(manifests);
-    let daemon_sets = parallel::map(&selected, 2, |ds| place_one(ds, &nodes, &pods_by_node, &priorities));
+    let daemon_sets = parallel::map(&selected, 2, |ds| {
+        place_one(ds, &nodes, &pods_by_node, &priorities)
+    });
     let mut warnings = manifests.warnings.clone();
     for ds in manifests
         .daemon_sets

@@ -92,10 +92,40 @@ impl Reason {
     }
 }
 
+/// Pretty JSON of a value. JSON strings never hold a raw newline, so the text can be
+/// re-indented line by line.
+fn pretty<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"{e}\""))
+}
+
 impl PlacementReport {
-    /// The report as pretty JSON, the contract shared by the CLI and JS.
+    /// The report as pretty JSON, the contract shared by the CLI and JS. Exactly
+    /// `serde_json::to_string_pretty(self)`, with the DaemonSets written in parallel.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        let sets: Vec<String> = crate::parallel::map(&self.daemon_sets, 2, pretty);
+        let mut out = String::with_capacity(sets.iter().map(|s| s.len() + 16).sum::<usize>() + 64);
+        out.push_str("{\n  \"daemonSets\": [");
+        for (i, set) in sets.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            for (j, line) in set.lines().enumerate() {
+                if j > 0 {
+                    out.push('\n');
+                }
+                out.push_str("    ");
+                out.push_str(line);
+            }
+        }
+        out.push_str(if sets.is_empty() { "],\n" } else { "\n  ],\n" });
+        let warnings = pretty(&self.warnings);
+        out.push_str("  \"warnings\": ");
+        for (j, line) in warnings.lines().enumerate() {
+            if j > 0 {
+                out.push_str("\n  ");
+            }
+            out.push_str(line);
+        }
+        out.push_str("\n}");
+        out
     }
 
     /// A kubectl-style table per DaemonSet, reasons under each node, warnings last.
@@ -126,11 +156,7 @@ impl PlacementReport {
                 "NODE"
             );
             for node in &ds.nodes {
-                let first = node
-                    .reasons
-                    .first()
-                    .map(|r| &*r.message)
-                    .unwrap_or("");
+                let first = node.reasons.first().map(|r| &*r.message).unwrap_or("");
                 let line = format!(
                     "{:<width$}   {:<10}   {:<8}   {:<7}   {}",
                     node.node,
@@ -153,5 +179,48 @@ impl PlacementReport {
             let _ = writeln!(out, "warning: {warning}");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(sets: usize, warnings: usize) -> PlacementReport {
+        let node = NodePlacement {
+            node: Arc::from("worker-1"),
+            should_run: false,
+            should_continue_running: true,
+            pod: PodOutcome::None,
+            reasons: vec![Reason::new(
+                "UntoleratedTaint",
+                "node(s) had untolerated taint {a: \"b\"}\n",
+            )],
+        };
+        PlacementReport {
+            daemon_sets: (0..sets)
+                .map(|i| DaemonSetPlacement {
+                    namespace: "default".into(),
+                    name: format!("ds-{i}"),
+                    desired_number_scheduled: 0,
+                    nodes: vec![node.clone(); i],
+                })
+                .collect(),
+            warnings: (0..warnings)
+                .map(|i| Diagnostic::file("a.yaml", format!("warning {i}")))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn json_is_exactly_serde_jsons_pretty_output() {
+        for (sets, warnings) in [(0, 0), (1, 0), (3, 2), (0, 1)] {
+            let r = report(sets, warnings);
+            assert_eq!(
+                r.to_json(),
+                serde_json::to_string_pretty(&r).unwrap_or_default(),
+                "{sets} sets, {warnings} warnings"
+            );
+        }
     }
 }
