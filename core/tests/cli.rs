@@ -1,5 +1,6 @@
 //! The `dsim` command line as a user meets it: exit codes, output formats, and errors that
 //! name the file, line, column and field for every class of bad input.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
 //! Property tests over generated nodes, tolerations and text: adding a toleration never
 //! takes a daemon pod away, the JSON output round-trips, and no input makes the reader panic.
+#![cfg(not(target_arch = "wasm32"))]
 
 use daemonset_sim::manifest::{read, Source};
 use daemonset_sim::placement::{place_sources, CompiledDaemonSet, PlaceOptions};

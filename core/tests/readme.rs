@@ -1,5 +1,6 @@
 //! Keeps the README honest: every `$ dsim ...` example in a `console` block is run, and its
 //! output (standard output and standard error together) must match the README.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
 use std::process::Command;
