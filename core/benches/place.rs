@@ -41,27 +41,30 @@ fn main() {
         },
     ];
     let mut read_times = Vec::new();
-    let mut place_times = Vec::new();
-    let mut summary = String::new();
+    let mut manifests = None;
     for _ in 0..RUNS {
+        drop(manifests.take());
         let start = Instant::now();
-        let manifests = match read(&sources) {
-            Ok(m) => m,
+        match read(&sources) {
+            Ok(m) => manifests = Some(m),
             Err(errors) => {
                 println!("input errors: {}", errors.len());
                 return;
             }
-        };
+        }
         read_times.push(start.elapsed());
+    }
+    let Some(manifests) = manifests else {
+        return;
+    };
+    let mut place_times = Vec::new();
+    let mut summary = String::new();
+    for _ in 0..RUNS {
         let start = Instant::now();
         let report = place(&manifests, &PlaceOptions::default(), &["bench"]);
         place_times.push(start.elapsed());
         if let Ok(report) = report {
-            let desired: u32 = report
-                .daemon_sets
-                .iter()
-                .map(|d| d.desired_number_scheduled)
-                .sum();
+            let desired: u32 = report.daemon_sets.iter().map(|d| d.desired_number_scheduled).sum();
             summary = format!(
                 "{} DaemonSets x {} nodes, {desired} daemon pods desired",
                 report.daemon_sets.len(),
@@ -69,6 +72,7 @@ fn main() {
             );
         }
     }
+    let first = place_times[0];
     println!("placement bench: {summary}");
     println!(
         "  read (YAML to typed objects, {:.1} MB): median {:.1} ms over {RUNS} runs",
@@ -78,5 +82,9 @@ fn main() {
     println!(
         "  placement step (after parsing):        median {:.1} ms over {RUNS} runs (target < 20 ms)",
         median(place_times).as_secs_f64() * 1e3
+    );
+    println!(
+        "    (the first run, right after reading: {:.1} ms)",
+        first.as_secs_f64() * 1e3
     );
 }

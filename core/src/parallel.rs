@@ -1,8 +1,9 @@
 //! Mapping over a slice on every available core (natively; WebAssembly has one thread),
 //! keeping the order of the input.
 
-/// `items.iter().map(f).collect()`, split over up to 8 threads when there are at least
-/// `min_items` items and more than one core. Falls back to one thread if a worker fails.
+/// `items.iter().map(f).collect()`, spread over up to 8 threads when there are at least
+/// `min_items` items and more than one core. Threads take small blocks of items in turn,
+/// so uneven items still share the work evenly. Falls back to one thread if a worker fails.
 pub fn map<'a, T: Sync, R: Send>(
     items: &'a [T],
     min_items: usize,
@@ -10,21 +11,36 @@ pub fn map<'a, T: Sync, R: Send>(
 ) -> Vec<R> {
     #[cfg(not(target_arch = "wasm32"))]
     {
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let threads = std::thread::available_parallelism()
             .map_or(1, std::num::NonZeroUsize::get)
             .clamp(1, 8);
         if threads > 1 && items.len() >= min_items.max(2) {
-            let chunk = items.len().div_ceil(threads);
-            let f = &f;
-            let results: Option<Vec<Vec<R>>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = items
-                    .chunks(chunk)
-                    .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            let block = (items.len() / (threads * 8)).max(1);
+            let next = AtomicUsize::new(0);
+            let (f, next) = (&f, &next);
+            let parts: Option<Vec<Vec<(usize, Vec<R>)>>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(move || {
+                            let mut done = Vec::new();
+                            loop {
+                                let start = next.fetch_add(block, Ordering::Relaxed);
+                                if start >= items.len() {
+                                    return done;
+                                }
+                                let end = (start + block).min(items.len());
+                                done.push((start, items[start..end].iter().map(f).collect()));
+                            }
+                        })
+                    })
                     .collect();
                 handles.into_iter().map(|h| h.join().ok()).collect()
             });
-            if let Some(results) = results {
-                return results.into_iter().flatten().collect();
+            if let Some(parts) = parts {
+                let mut blocks: Vec<(usize, Vec<R>)> = parts.into_iter().flatten().collect();
+                blocks.sort_unstable_by_key(|(start, _)| *start);
+                return blocks.into_iter().flat_map(|(_, results)| results).collect();
             }
         }
     }
