@@ -64,7 +64,11 @@ fn main() {
         let report = place(&manifests, &PlaceOptions::default(), &["bench"]);
         place_times.push(start.elapsed());
         if let Ok(report) = report {
-            let desired: u32 = report.daemon_sets.iter().map(|d| d.desired_number_scheduled).sum();
+            let desired: u32 = report
+                .daemon_sets
+                .iter()
+                .map(|d| d.desired_number_scheduled)
+                .sum();
             summary = format!(
                 "{} DaemonSets x {} nodes, {desired} daemon pods desired",
                 report.daemon_sets.len(),

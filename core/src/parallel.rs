@@ -40,7 +40,10 @@ pub fn map<'a, T: Sync, R: Send>(
             if let Some(parts) = parts {
                 let mut blocks: Vec<(usize, Vec<R>)> = parts.into_iter().flatten().collect();
                 blocks.sort_unstable_by_key(|(start, _)| *start);
-                return blocks.into_iter().flat_map(|(_, results)| results).collect();
+                return blocks
+                    .into_iter()
+                    .flat_map(|(_, results)| results)
+                    .collect();
             }
         }
     }

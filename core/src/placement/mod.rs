@@ -335,6 +335,12 @@ pub fn place(
         place_one(ds, &nodes, &pods_by_node, &priorities)
     });
     let mut warnings = manifests.warnings.clone();
+    if manifests.nodes.is_empty() {
+        warnings.push(Diagnostic::file(
+            &file,
+            "no Node objects in the input, so no node gets a daemon pod; add Nodes or a `kubectl get nodes -o yaml` dump",
+        ));
+    }
     for ds in manifests
         .daemon_sets
         .iter()
