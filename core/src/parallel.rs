@@ -1,6 +1,10 @@
 //! Mapping over a slice on every available core (natively; WebAssembly has one thread),
 //! keeping the order of the input.
 
+/// Results of consecutive items, each block tagged with the index of its first item.
+#[cfg(not(target_arch = "wasm32"))]
+type Blocks<R> = Vec<(usize, Vec<R>)>;
+
 /// `items.iter().map(f).collect()`, spread over up to 8 threads when there are at least
 /// `min_items` items and more than one core. Threads take small blocks of items in turn,
 /// so uneven items still share the work evenly. Falls back to one thread if a worker fails.
@@ -19,7 +23,7 @@ pub fn map<'a, T: Sync, R: Send>(
             let block = (items.len() / (threads * 8)).max(1);
             let next = AtomicUsize::new(0);
             let (f, next) = (&f, &next);
-            let parts: Option<Vec<Vec<(usize, Vec<R>)>>> = std::thread::scope(|scope| {
+            let parts: Option<Vec<Blocks<R>>> = std::thread::scope(|scope| {
                 let handles: Vec<_> = (0..threads)
                     .map(|_| {
                         scope.spawn(move || {
