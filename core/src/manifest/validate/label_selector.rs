@@ -26,32 +26,52 @@ pub(super) fn validate_label_selector(
 }
 
 fn validate_requirement(req: &LabelSelectorRequirement, path: &FieldPath) -> Vec<FieldError> {
-    let mut errs = Vec::new();
     let values = req.values.as_deref().unwrap_or(&[]);
-    match req.operator.as_str() {
-        "In" | "NotIn" => {
-            if values.is_empty() {
-                errs.push(required(
-                    path.key("values"),
-                    "must be specified when `operator` is 'In' or 'NotIn'",
-                ));
-            }
-        }
-        "Exists" | "DoesNotExist" => {
-            if !values.is_empty() {
-                errs.push(forbidden(
-                    path.key("values"),
-                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                ));
-            }
-        }
-        other => errs.push(invalid(
-            path.key("operator"),
-            BadValue::typed(other),
-            "not a valid selector operator",
-        )),
+    let mut errs = Vec::new();
+    if !set_operator_values(&req.operator, values, path, &mut errs) {
+        errs.push(invalid_operator(&req.operator, path));
     }
     errs.extend(validate_label_name(&req.key, &path.key("key")));
+    errs.extend(label_values(values, path));
+    errs
+}
+
+/// The value-count rules of the set-based operators shared by label selectors and node
+/// selectors: `In`/`NotIn` need values, `Exists`/`DoesNotExist` take none. Returns false
+/// when `operator` is none of the four, leaving that to the caller.
+pub(super) fn set_operator_values(
+    operator: &str,
+    values: &[String],
+    path: &FieldPath,
+    errs: &mut Vec<FieldError>,
+) -> bool {
+    match operator {
+        "In" | "NotIn" if values.is_empty() => errs.push(required(
+            path.key("values"),
+            "must be specified when `operator` is 'In' or 'NotIn'",
+        )),
+        "Exists" | "DoesNotExist" if !values.is_empty() => errs.push(forbidden(
+            path.key("values"),
+            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+        )),
+        "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+        _ => return false,
+    }
+    true
+}
+
+/// `Invalid value: "X": not a valid selector operator`, at `path.operator`.
+pub(super) fn invalid_operator(operator: &str, path: &FieldPath) -> FieldError {
+    invalid(
+        path.key("operator"),
+        BadValue::typed(operator),
+        "not a valid selector operator",
+    )
+}
+
+/// Label-value syntax of each of `values`, at `path.values[i]`.
+pub(super) fn label_values(values: &[String], path: &FieldPath) -> Vec<FieldError> {
+    let mut errs = Vec::new();
     for (i, value) in values.iter().enumerate() {
         for msg in is_valid_label_value(value) {
             errs.push(invalid(

@@ -7,8 +7,9 @@
 //! in the *required* terms must be valid label values on create; the preferred terms are
 //! still let through with any values, for compatibility with stored pods.
 
-use super::errors::{forbidden, invalid, required, BadValue};
-use super::labels::{is_valid_label_value, name_is_dns_subdomain, validate_label_name};
+use super::errors::{invalid, required, BadValue};
+use super::label_selector::{invalid_operator, label_values, set_operator_values};
+use super::labels::{name_is_dns_subdomain, validate_label_name};
 use super::FieldError;
 use crate::manifest::path::FieldPath;
 use k8s_openapi::api::core::v1::{
@@ -115,48 +116,19 @@ fn validate_node_selector_requirement(
 ) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let values = req.values.as_deref().unwrap_or(&[]);
-    match req.operator.as_str() {
-        "In" | "NotIn" => {
-            if values.is_empty() {
-                errs.push(required(
-                    path.key("values"),
-                    "must be specified when `operator` is 'In' or 'NotIn'",
-                ));
-            }
+    if !set_operator_values(&req.operator, values, path, &mut errs) {
+        match req.operator.as_str() {
+            "Gt" | "Lt" if values.len() != 1 => errs.push(required(
+                path.key("values"),
+                "must be specified single value when `operator` is 'Lt' or 'Gt'",
+            )),
+            "Gt" | "Lt" => {}
+            other => errs.push(invalid_operator(other, path)),
         }
-        "Exists" | "DoesNotExist" => {
-            if !values.is_empty() {
-                errs.push(forbidden(
-                    path.key("values"),
-                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                ));
-            }
-        }
-        "Gt" | "Lt" => {
-            if values.len() != 1 {
-                errs.push(required(
-                    path.key("values"),
-                    "must be specified single value when `operator` is 'Lt' or 'Gt'",
-                ));
-            }
-        }
-        other => errs.push(invalid(
-            path.key("operator"),
-            BadValue::typed(other),
-            "not a valid selector operator",
-        )),
     }
     errs.extend(validate_label_name(&req.key, &path.key("key")));
     if !allow_invalid_label_values {
-        for (k, value) in values.iter().enumerate() {
-            for msg in is_valid_label_value(value) {
-                errs.push(invalid(
-                    path.key("values").index(k),
-                    BadValue::str(value),
-                    &msg,
-                ));
-            }
-        }
+        errs.extend(label_values(values, path));
     }
     errs
 }
@@ -178,11 +150,7 @@ fn validate_node_field_selector_requirement(
                 ));
             }
         }
-        other => errs.push(invalid(
-            path.key("operator"),
-            BadValue::typed(other),
-            "not a valid selector operator",
-        )),
+        other => errs.push(invalid_operator(other, path)),
     }
     if req.key == "metadata.name" {
         for (i, value) in values.iter().enumerate() {
