@@ -153,6 +153,16 @@ pub fn list_items(doc: &str) -> Option<ListSplit<'_>> {
 /// an unusual way, so the caller parses the item to find out. (A second `kind` key would
 /// be a duplicate key, which the parser rejects, sending the item down the general path.)
 pub fn item_kind(item: &str, indent: usize) -> Option<&str> {
+    item_field(item, indent, "kind:")
+}
+
+/// The `apiVersion` of a list item, found as [`item_kind`] finds the kind.
+pub fn item_api_version(item: &str, indent: usize) -> Option<&str> {
+    item_field(item, indent, "apiVersion:")
+}
+
+/// The plain value of the first top-level `key` line of a list item.
+fn item_field<'t>(item: &'t str, indent: usize, key: &str) -> Option<&'t str> {
     let key_column = indent + 2;
     for (i, (_, line)) in lines(item).enumerate() {
         let content = if i == 0 {
@@ -164,14 +174,17 @@ pub fn item_kind(item: &str, indent: usize) -> Option<&str> {
             }
             trimmed
         };
-        if let Some(value) = content.strip_prefix("kind:") {
+        if let Some(value) = content.strip_prefix(key) {
             let value = value.trim();
             let value = value
                 .strip_prefix('"')
                 .and_then(|v| v.strip_suffix('"'))
                 .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
                 .unwrap_or(value);
-            let plain = !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric());
+            let plain = !value.is_empty()
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-'));
             return plain.then_some(value);
         }
     }
@@ -182,9 +195,10 @@ pub fn item_kind(item: &str, indent: usize) -> Option<&str> {
 /// of a `kubectl get -o yaml` dump: `metadata.managedFields` and `status.images`.
 const UNUSED_FIELDS: [(&str, &str); 2] = [("metadata:", "managedFields:"), ("status:", "images:")];
 
-/// A copy of a list item without the block-style fields in [`UNUSED_FIELDS`], so that
-/// decoding it does less work. Line structure elsewhere is kept; the caller reports
-/// positions from the original text. Returns `None` when there is nothing to drop.
+/// A copy of a list item with the contents of the block-style fields in [`UNUSED_FIELDS`]
+/// dropped (their keys stay, with a null value), so that decoding it does less work. The
+/// caller reports positions from the original text. Returns `None` when there is nothing
+/// to drop.
 pub fn without_unused_fields(item: &str, indent: usize) -> Option<String> {
     let top = indent + 2;
     let child = indent + 4;
@@ -217,7 +231,9 @@ pub fn without_unused_fields(item: &str, indent: usize) -> Option<String> {
                 .iter()
                 .any(|(parent, field)| *parent == section && *field == key)
             {
-                out.push_str(&item[kept_from..at]);
+                // Keep the key line itself (its value becomes null), so the lines around
+                // the dropped block parse, or fail to, exactly as in the whole text.
+                out.push_str(&item[kept_from..at + line.len()]);
                 skipping = true;
                 dropped = true;
             }
@@ -271,6 +287,8 @@ mod tests {
         );
         assert_eq!(item_kind(split.items[0].text, 0), Some("Node"));
         assert_eq!(item_kind(split.items[1].text, 0), Some("Pod"));
+        assert_eq!(item_api_version(split.items[0].text, 0), Some("v1"));
+        assert_eq!(item_api_version(split.items[1].text, 0), None);
     }
 
     #[test]
@@ -278,7 +296,7 @@ mod tests {
         let item = "- apiVersion: v1\n  kind: Node\n  metadata:\n    managedFields:\n    - manager: kubelet\n      fieldsV1:\n        f:spec: {}\n    name: a\n  status:\n    images:\n    - names: [x]\n      sizeBytes: 1\n    nodeInfo:\n      images: keep\n";
         assert_eq!(
             without_unused_fields(item, 0).as_deref(),
-            Some("- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n  status:\n    nodeInfo:\n      images: keep\n")
+            Some("- apiVersion: v1\n  kind: Node\n  metadata:\n    managedFields:\n    name: a\n  status:\n    images:\n    nodeInfo:\n      images: keep\n")
         );
         assert_eq!(
             without_unused_fields("- kind: Node\n  metadata:\n    name: a\n", 0),
