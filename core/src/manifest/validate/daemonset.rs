@@ -5,7 +5,7 @@
 //! update strategy `RollingUpdate` with `maxUnavailable: 1` and `maxSurge: 0`,
 //! `revisionHistoryLimit: 10`).
 
-use super::errors::{forbidden, invalid, not_supported, required, BadValue};
+use super::errors::{forbidden, invalid, non_negative, not_supported, required, BadValue};
 use super::int_or_percent::{
     int_or_percent_value, is_not_more_than_100_percent, validate_positive_int_or_percent,
 };
@@ -87,14 +87,10 @@ fn validate_daemon_set_spec(spec: &DaemonSetSpec, path: &FieldPath) -> Vec<Field
         ));
     }
 
-    let min_ready_seconds = spec.min_ready_seconds.unwrap_or(0);
-    if min_ready_seconds < 0 {
-        errs.push(invalid(
-            path.key("minReadySeconds"),
-            BadValue::Int(i64::from(min_ready_seconds)),
-            "must be greater than or equal to 0",
-        ));
-    }
+    errs.extend(non_negative(
+        path.key("minReadySeconds"),
+        i64::from(spec.min_ready_seconds.unwrap_or(0)),
+    ));
 
     errs.extend(validate_update_strategy(
         spec.update_strategy.as_ref(),
@@ -102,14 +98,10 @@ fn validate_daemon_set_spec(spec: &DaemonSetSpec, path: &FieldPath) -> Vec<Field
     ));
 
     // Zero is a valid revisionHistoryLimit; unset defaults to 10.
-    let revision_history_limit = spec.revision_history_limit.unwrap_or(10);
-    if revision_history_limit < 0 {
-        errs.push(invalid(
-            path.key("revisionHistoryLimit"),
-            BadValue::Int(i64::from(revision_history_limit)),
-            "must be greater than or equal to 0",
-        ));
-    }
+    errs.extend(non_negative(
+        path.key("revisionHistoryLimit"),
+        i64::from(spec.revision_history_limit.unwrap_or(10)),
+    ));
     errs
 }
 

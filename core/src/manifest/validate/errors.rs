@@ -50,6 +50,17 @@ fn with_detail(head: String, detail: &str) -> String {
 }
 
 /// `field.Invalid`: `Invalid value: <value>: <detail>`.
+/// `ValidateNonnegativeField`: `Invalid value: N: must be greater than or equal to 0`.
+pub(super) fn non_negative(path: FieldPath, value: i64) -> Option<FieldError> {
+    (value < 0).then(|| {
+        invalid(
+            path,
+            BadValue::Int(value),
+            "must be greater than or equal to 0",
+        )
+    })
+}
+
 pub(super) fn invalid(path: FieldPath, value: BadValue, detail: &str) -> FieldError {
     FieldError {
         path,

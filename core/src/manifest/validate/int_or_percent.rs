@@ -3,7 +3,7 @@
 //! `pkg/apis/apps/validation/validation.go`, and `IsValidPercent` from
 //! `staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go`.
 
-use super::errors::{invalid, BadValue};
+use super::errors::{invalid, non_negative, BadValue};
 use super::labels::regex_error;
 use super::render::go_json_int_or_string;
 use super::FieldError;
@@ -96,12 +96,9 @@ pub(super) fn validate_positive_int_or_percent(
                 )
             })
             .collect(),
-        IntOrString::Int(i) if *i < 0 => vec![invalid(
-            path.clone(),
-            BadValue::Int(i64::from(*i)),
-            "must be greater than or equal to 0",
-        )],
-        IntOrString::Int(_) => Vec::new(),
+        IntOrString::Int(i) => non_negative(path.clone(), i64::from(*i))
+            .into_iter()
+            .collect(),
     }
 }
 
