@@ -8,3 +8,4 @@ pub mod manifest;
 pub mod parallel;
 pub mod placement;
 pub mod quantity;
+pub mod rollout;

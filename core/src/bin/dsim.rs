@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use daemonset_sim::manifest::read::MAX_SOURCE_BYTES;
 use daemonset_sim::manifest::{self, Diagnostic, Source};
 use daemonset_sim::placement::{place, PlaceError, PlaceOptions};
+use daemonset_sim::rollout::{self, scenario, RolloutError, RolloutOptions, Update};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -34,6 +35,66 @@ enum Command {
         #[arg(long = "daemonset", value_name = "NS/NAME")]
         daemon_set: Option<String>,
     },
+    /// Simulate an update of a DaemonSet over its nodes as the controller rolls it out:
+    /// every pod created, deleted, Ready and available, the status and
+    /// `kubectl rollout status` at each step, until it completes or stalls.
+    #[command(group(clap::ArgGroup::new("update").args(["to", "set_image", "delete_pods", "at"]).multiple(true).required(true)))]
+    Rollout {
+        /// Manifest files with the DaemonSet and the cluster (Nodes, optionally its Pods
+        /// from `kubectl get pods -o yaml`). `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// The updated DaemonSet (as `kubectl apply -f NEW.yaml`).
+        #[arg(long = "to", value_name = "NEW.yaml")]
+        to: Option<String>,
+        /// Change container images (as `kubectl set image`; `*` for every container).
+        #[arg(long = "set-image", value_name = "CONTAINER=IMAGE[,...]")]
+        set_image: Option<String>,
+        /// Seconds a started pod takes to become Ready.
+        #[arg(
+            long = "ready-after",
+            value_name = "SECONDS",
+            default_value = "5",
+            allow_hyphen_values = true
+        )]
+        ready_after: String,
+        /// An image that cannot be pulled: pods using it never become Ready
+        /// (ImagePullBackOff). Repeatable.
+        #[arg(long = "fail-image", value_name = "IMAGE")]
+        fail_image: Vec<String>,
+        /// Delete the daemon pods on these nodes right after the update (`kubectl delete
+        /// pod`), which is how OnDelete replaces them.
+        #[arg(
+            long = "delete-pods",
+            value_name = "NODE[,NODE...]",
+            value_delimiter = ','
+        )]
+        delete_pods: Vec<String>,
+        /// Something that happens at a moment: SECONDS:ACTION[:ARGS]. Actions:
+        /// set-image:C=IMG, undo[:REVISION], delete-pod:NODE, cordon:NODE, uncordon:NODE,
+        /// drain:NODE, taint:NODE:KEY[=VALUE]:EFFECT, untaint:NODE:KEY[:EFFECT],
+        /// notready:NODE, ready:NODE, add-node:NAME[:LIKE-NODE], remove-node:NODE.
+        /// Repeatable.
+        #[arg(long = "at", value_name = "SECONDS:ACTION[:ARGS]")]
+        at: Vec<String>,
+        /// Roll back (`kubectl rollout undo`) once the update has completed or stalled.
+        #[arg(long = "undo")]
+        undo: bool,
+        /// With --undo: the revision to go back to (0: the previous one).
+        #[arg(
+            long = "to-revision",
+            value_name = "N",
+            requires = "undo",
+            allow_hyphen_values = true
+        )]
+        to_revision: Option<i64>,
+        /// Output format.
+        #[arg(short = 'o', long = "output", value_enum, default_value = "text")]
+        output: Output,
+        /// Which DaemonSet, when the input has several: NAME or NAMESPACE/NAME.
+        #[arg(long = "daemonset", value_name = "NS/NAME")]
+        daemon_set: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -57,7 +118,141 @@ fn main() -> ExitCode {
             output,
             daemon_set,
         } => run_place(&files, output, daemon_set),
+        Command::Rollout {
+            files,
+            to,
+            set_image,
+            ready_after,
+            fail_image,
+            delete_pods,
+            at,
+            undo,
+            to_revision,
+            output,
+            daemon_set,
+        } => run_rollout(
+            &files,
+            RolloutArgs {
+                to,
+                set_image,
+                ready_after,
+                fail_image,
+                delete_pods,
+                at,
+                undo: undo.then_some(to_revision.unwrap_or(0)),
+                daemon_set,
+            },
+            output,
+        ),
     }
+}
+
+/// `dsim rollout` arguments after clap.
+struct RolloutArgs {
+    to: Option<String>,
+    set_image: Option<String>,
+    ready_after: String,
+    fail_image: Vec<String>,
+    delete_pods: Vec<String>,
+    at: Vec<String>,
+    undo: Option<i64>,
+    daemon_set: Option<String>,
+}
+
+fn flag_error(flag: &str, message: impl Into<String>) -> Failure {
+    Failure::Input(vec![Diagnostic::file(flag, message)])
+}
+
+fn rollout_options(args: RolloutArgs) -> Result<RolloutOptions, Failure> {
+    if args.to.is_some() && args.set_image.is_some() {
+        return Err(flag_error(
+            "--to",
+            "give either --to or --set-image, not both",
+        ));
+    }
+    let ready_after =
+        scenario::parse_seconds(&args.ready_after).map_err(|e| flag_error("--ready-after", e))?;
+    let mut at = Vec::with_capacity(args.at.len());
+    for text in &args.at {
+        at.push(scenario::parse_at(text).map_err(|e| flag_error("--at", e))?);
+    }
+    let update = match (args.to, args.set_image) {
+        (Some(file), _) => {
+            let texts = read_files(std::slice::from_ref(&file))?;
+            let sources = [Source {
+                name: &file,
+                text: &texts[0],
+            }];
+            let manifests = manifest::read(&sources).map_err(Failure::Input)?;
+            let mut sets = manifests.daemon_sets.into_iter().map(|l| l.object);
+            let Some(first) = sets.next() else {
+                return Err(flag_error(
+                    &file,
+                    "no DaemonSet found in the --to file (expected a document with apiVersion: apps/v1 and kind: DaemonSet)",
+                ));
+            };
+            if sets.next().is_some() {
+                return Err(flag_error(&file, "the --to file must hold one DaemonSet"));
+            }
+            Update::Apply {
+                daemon_set: Box::new(first),
+                file,
+            }
+        }
+        (None, Some(images)) => Update::SetImage(
+            scenario::parse_images(&images).map_err(|e| flag_error("--set-image", e))?,
+        ),
+        (None, None) => Update::None,
+    };
+    Ok(RolloutOptions {
+        daemon_set: args.daemon_set,
+        update,
+        ready_after,
+        fail_images: args.fail_image,
+        delete_pods: args.delete_pods,
+        at,
+        undo: args.undo,
+    })
+}
+
+fn run_rollout(files: &[String], args: RolloutArgs, output: Output) -> ExitCode {
+    let options = match rollout_options(args) {
+        Ok(options) => options,
+        Err(failure) => return report(failure, output),
+    };
+    let texts = match read_files(files) {
+        Ok(texts) => texts,
+        Err(failure) => return report(failure, output),
+    };
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| Source { name, text })
+        .collect();
+    let manifests = match manifest::read(&sources) {
+        Ok(manifests) => manifests,
+        Err(errors) => return report(Failure::Input(errors), output),
+    };
+    let result = rollout::simulate(&manifests, &names(files), &options);
+    std::mem::forget(manifests);
+    let code = match result {
+        Ok(rollout) => {
+            let text = match output {
+                Output::Json => rollout.to_json() + "\n",
+                Output::Text => rollout.to_text(),
+            };
+            for warning in &rollout.warnings {
+                eprintln!("warning: {warning}");
+            }
+            let code = print_stdout(&text);
+            std::mem::forget(rollout);
+            code
+        }
+        Err(RolloutError::Input(errors)) => report(Failure::Input(errors), output),
+    };
+    drop(sources);
+    std::mem::forget(texts);
+    code
 }
 
 fn run_place(files: &[String], output: Output, daemon_set: Option<String>) -> ExitCode {

@@ -488,6 +488,113 @@ pub fn target_node_name(spec: &PodSpec) -> Option<&str> {
     })
 }
 
+/// What a new daemon pod of one DaemonSet meets on one node: the controller's decision
+/// and, when it wants a pod there, whether the scheduler binds it.
+#[derive(Debug, Clone)]
+pub struct NodeVerdict {
+    /// `shouldRun` and `shouldContinueRunning`.
+    pub decision: Decision,
+    /// The scheduler's `FailedScheduling` message when a new pod would stay Pending.
+    pub unschedulable: Option<String>,
+    /// Why not, or notes on a surprising yes, in Kubernetes' words.
+    pub reasons: Vec<Reason>,
+}
+
+/// Evaluates DaemonSets node by node for a pod not yet on the node, counting the other
+/// pods of the input that use the node's resources; what a rollout needs when templates
+/// and nodes change under it.
+pub struct Evaluator<'m> {
+    others_by_node: HashMap<&'m str, Vec<&'m Pod>>,
+    priorities: Priorities,
+}
+
+impl<'m> Evaluator<'m> {
+    /// Prepares the pods and priority classes of `manifests`.
+    pub fn new(manifests: &'m Manifests) -> Self {
+        Self {
+            others_by_node: pods_by_node(manifests),
+            priorities: Priorities::new(manifests),
+        }
+    }
+
+    /// Forgets the pods on `node` other than daemon pods, as `kubectl drain
+    /// --ignore-daemonsets` evicts them.
+    pub fn evict_others(&mut self, node: &str, compiled: &CompiledDaemonSet<'_>) {
+        if let Some(pods) = self.others_by_node.get_mut(node) {
+            pods.retain(|p| compiled.owns(p) || is_daemon_pod(p));
+        }
+    }
+
+    /// The verdict for a new pod of `compiled` on `node`, among `total_nodes` nodes.
+    pub fn verdict(
+        &self,
+        compiled: &CompiledDaemonSet<'_>,
+        node: &Node,
+        total_nodes: usize,
+    ) -> NodeVerdict {
+        let facts = NodeFacts::new(node);
+        let mut cache = ReasonCache::default();
+        let (decision, reasons) = compiled.evaluate_facts(&facts, &mut cache);
+        let mut verdict = NodeVerdict {
+            decision,
+            unschedulable: None,
+            reasons,
+        };
+        if !decision.should_run {
+            return verdict;
+        }
+        let on_node = self
+            .others_by_node
+            .get(facts.name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let others: Vec<fit::OtherPod<'_>> = on_node
+            .iter()
+            .filter(|p| !compiled.owns(p))
+            .filter_map(|p| other_pod(p, &self.priorities))
+            .collect();
+        let priority = compiled.spec.map_or(
+            fit::Priority {
+                value: 0,
+                may_preempt: true,
+            },
+            |spec| self.priorities.of_template(spec),
+        );
+        if let Scheduling::Unschedulable { message, .. } = fit::schedule(
+            facts.allocatable.as_ref(),
+            &others,
+            &compiled.requests,
+            &compiled.ports,
+            priority,
+            total_nodes,
+        ) {
+            verdict.unschedulable = Some(message);
+        }
+        verdict
+    }
+}
+
+/// Whether a pod is controlled by some DaemonSet (drain leaves those alone).
+fn is_daemon_pod(pod: &Pod) -> bool {
+    pod.metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.controller == Some(true) && o.kind == "DaemonSet")
+}
+
+fn other_pod<'p>(pod: &'p Pod, priorities: &Priorities) -> Option<fit::OtherPod<'p>> {
+    Some(fit::OtherPod {
+        name: format!(
+            "{}/{}",
+            pod.metadata.namespace.as_deref().unwrap_or("default"),
+            pod.metadata.name.as_deref().unwrap_or("")
+        ),
+        priority: priorities.of_pod(pod.spec.as_ref()?),
+        spec: pod.spec.as_ref()?,
+    })
+}
+
 fn place_one(
     ds: &DaemonSet,
     nodes: &[NodeFacts<'_>],
@@ -539,17 +646,7 @@ fn place_one(
                 (true, _, None) => {
                     let others: Vec<fit::OtherPod<'_>> = others
                         .iter()
-                        .filter_map(|p| {
-                            Some(fit::OtherPod {
-                                name: format!(
-                                    "{}/{}",
-                                    p.metadata.namespace.as_deref().unwrap_or("default"),
-                                    p.metadata.name.as_deref().unwrap_or("")
-                                ),
-                                priority: priorities.of_pod(p.spec.as_ref()?),
-                                spec: p.spec.as_ref()?,
-                            })
-                        })
+                        .filter_map(|p| other_pod(p, priorities))
                         .collect();
                     match fit::schedule(facts.allocatable.as_ref(), &others, &compiled.requests, &compiled.ports, priority, nodes.len()) {
                         Scheduling::Fits => PodOutcome::Running,
