@@ -52,3 +52,81 @@ fn guide_daemonset_without_selector_is_rejected_like_the_api_server() {
         "Invalid value: {}: empty selector is invalid for daemonset"
     );
 }
+
+fn roll(
+    name: &str,
+    options: &daemonset_sim::rollout::RolloutOptions,
+    edit: impl Fn(String) -> String,
+) -> daemonset_sim::rollout::Rollout {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/guide");
+    let text =
+        edit(std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")));
+    let sources = [
+        Source { name, text: &text },
+        Source {
+            name: "nodes.yaml",
+            text: NODES,
+        },
+    ];
+    let manifests = daemonset_sim::manifest::read(&sources).unwrap_or_else(|e| panic!("{e:?}"));
+    daemonset_sim::rollout::simulate(&manifests, &[name, "nodes.yaml"], options)
+        .unwrap_or_else(|e| panic!("{name}: {e:?}"))
+}
+
+/// The guide's `kubectl set image daemonset/log-collector fluentd=fluentd:v1.15`, then
+/// `kubectl rollout status daemonset/log-collector`.
+#[test]
+fn guide_set_image_rolls_out_and_rollout_status_says_so() {
+    use daemonset_sim::rollout::{Outcome, RolloutOptions, Update};
+    let options = RolloutOptions {
+        update: Update::SetImage(vec![("fluentd".into(), "fluentd:v1.15".into())]),
+        ..RolloutOptions::default()
+    };
+    let rollout = roll("basic-daemonset.yaml", &options, |t| t);
+    assert_eq!(rollout.outcome, Outcome::Complete, "{}", rollout.reason);
+    let messages: Vec<&str> = rollout.steps.iter().map(|s| s.message.as_str()).collect();
+    assert_eq!(
+        messages.first().copied(),
+        Some("Waiting for daemon set \"log-collector\" rollout to finish: 0 out of 2 new pods have been updated...")
+    );
+    assert_eq!(
+        messages.last().copied(),
+        Some("daemon set \"log-collector\" successfully rolled out")
+    );
+    // maxUnavailable defaults to 1: never more than one of the two nodes without an
+    // available pod.
+    assert!(rollout
+        .steps
+        .iter()
+        .all(|s| s.status.number_unavailable <= 1));
+}
+
+/// The guide's OnDelete fragment: nothing is replaced until a pod is deleted by hand.
+#[test]
+fn guide_on_delete_replaces_only_deleted_pods() {
+    use daemonset_sim::rollout::{Outcome, RolloutOptions, Update};
+    let on_delete = |t: String| {
+        t.replace(
+            "type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 1",
+            "type: OnDelete",
+        )
+    };
+    let mut options = RolloutOptions {
+        update: Update::SetImage(vec![("calico-node".into(), "calico/node:v3.25.0".into())]),
+        ..RolloutOptions::default()
+    };
+    let untouched = roll("rolling-update.yaml", &options, on_delete);
+    assert_eq!(untouched.outcome, Outcome::Stalled);
+    assert!(
+        untouched.reason.contains("OnDelete"),
+        "{}",
+        untouched.reason
+    );
+    assert_eq!(
+        untouched.steps.last().map(|s| s.message.as_str()),
+        Some("error: rollout status is only available for RollingUpdate strategy type")
+    );
+    options.delete_pods = vec!["worker-1".into(), "worker-2".into()];
+    let replaced = roll("rolling-update.yaml", &options, on_delete);
+    assert_eq!(replaced.outcome, Outcome::Complete, "{}", replaced.reason);
+}

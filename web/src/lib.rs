@@ -2,10 +2,15 @@
 //!
 //! Built by `cargo xtask serve` (and `cargo xtask test`) with `wasm-bindgen --target web` into
 //! `target/site/pkg/daemonset_sim_web.js`, which `www/index.html` imports. The typed npm API
-//! grows from here; for now it offers the placement report as the same JSON the CLI prints.
+//! grows from here; for now it offers the placement report and the rollout timeline as the
+//! same JSON and text the CLI prints.
 
-use daemonset_sim::manifest::Source;
+use daemonset_sim::manifest::{read, Diagnostic, Source};
 use daemonset_sim::placement::{place_sources, PlaceError, PlaceOptions, PlacementReport};
+use daemonset_sim::rollout::{
+    scenario, simulate, Rollout, RolloutError, RolloutOptions, Update, DEFAULT_READY_AFTER,
+};
+use serde_json::Value;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 
 /// The version of this package (the workspace version), e.g. `"0.1.0"`.
@@ -44,12 +49,121 @@ fn place(yaml: &str) -> Result<PlacementReport, JsError> {
     })
 }
 
+/// A rollout of the DaemonSet in `yaml` over its nodes, as pretty JSON: the contract
+/// `dsim rollout -o json` prints. `options` is JSON: `{ "setImage": "c=img", "to": "<yaml
+/// of the updated DaemonSet>", "readyAfter": seconds, "failImages": [..], "deletePods":
+/// [..], "at": ["30:notready:node-1", ..], "undo": revision, "daemonSet": "ns/name" }`,
+/// every key optional.
+///
+/// # Errors
+/// Input or option errors, one per line as `FILE:LINE:COL: path: message`.
+#[wasm_bindgen(js_name = rolloutJson)]
+pub fn rollout_json(yaml: &str, options: &str) -> Result<String, JsError> {
+    rollout(yaml, options).map(|r| r.to_json())
+}
+
+/// The same rollout as a readable timeline, as `dsim rollout` prints it.
+///
+/// # Errors
+/// As [`rollout_json`].
+#[wasm_bindgen(js_name = rolloutText)]
+pub fn rollout_text(yaml: &str, options: &str) -> Result<String, JsError> {
+    rollout(yaml, options).map(|r| r.to_text())
+}
+
+fn js_errors(errors: &[Diagnostic]) -> JsError {
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    JsError::new(&lines.join("\n"))
+}
+
+fn flag(name: &str, message: impl Into<String>) -> JsError {
+    js_errors(&[Diagnostic::file(name, message)])
+}
+
+fn rollout_options(options: &str) -> Result<RolloutOptions, JsError> {
+    let o: Value = if options.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(options).map_err(|e| flag("options", format!("not JSON: {e}")))?
+    };
+    let strings = |key: &str| -> Vec<String> {
+        o[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut result = RolloutOptions {
+        daemon_set: o["daemonSet"].as_str().map(str::to_owned),
+        ready_after: DEFAULT_READY_AFTER,
+        fail_images: strings("failImages"),
+        delete_pods: strings("deletePods"),
+        undo: o["undo"].as_i64(),
+        ..RolloutOptions::default()
+    };
+    if let Some(images) = o["setImage"].as_str() {
+        result.update =
+            Update::SetImage(scenario::parse_images(images).map_err(|e| flag("setImage", e))?);
+    }
+    if let Some(to) = o["to"].as_str() {
+        let manifests = read(&[Source {
+            name: "to.yaml",
+            text: to,
+        }])
+        .map_err(|e| js_errors(&e))?;
+        let ds = manifests
+            .daemon_sets
+            .into_iter()
+            .next()
+            .ok_or_else(|| flag("to.yaml", "no DaemonSet found in `to`"))?;
+        result.update = Update::Apply {
+            daemon_set: Box::new(ds.object),
+            file: "to.yaml".to_owned(),
+        };
+    }
+    if let Some(seconds) = o.get("readyAfter").filter(|v| !v.is_null()) {
+        result.ready_after =
+            scenario::parse_seconds(&seconds.to_string()).map_err(|e| flag("readyAfter", e))?;
+    }
+    for at in strings("at") {
+        result
+            .at
+            .push(scenario::parse_at(&at).map_err(|e| flag("at", e))?);
+    }
+    Ok(result)
+}
+
+fn rollout(yaml: &str, options: &str) -> Result<Rollout, JsError> {
+    let options = rollout_options(options)?;
+    let manifests = read(&[Source {
+        name: "input.yaml",
+        text: yaml,
+    }])
+    .map_err(|e| js_errors(&e))?;
+    simulate(&manifests, &["input.yaml"], &options)
+        .map_err(|RolloutError::Input(errors)| js_errors(&errors))
+}
+
 #[cfg(test)]
 mod tests {
     /// The exported version is the crate's.
     #[test]
     fn version_is_the_package_version() {
         assert_eq!(super::version(), env!("CARGO_PKG_VERSION"));
+    }
+
+    /// The rollout binding runs the core's simulation with the options given as JSON.
+    #[test]
+    fn rolls_out_through_the_core() {
+        let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n";
+        let text = super::rollout(yaml, r#"{"setImage": "a=agent:2", "readyAfter": 2}"#)
+            .map(|r| r.to_text())
+            .unwrap_or_default();
+        assert!(text.contains("2s  ready"), "{text}");
+        assert!(text.ends_with("2s after the update\n"), "{text}");
     }
 
     /// The bindings return the core's report for a DaemonSet and a node.

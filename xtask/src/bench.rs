@@ -1,8 +1,10 @@
-//! `cargo xtask bench`: performance figures for placement on a large cluster (not a test).
+//! `cargo xtask bench`: performance figures for placement and rollouts on a large cluster
+//! (not a test).
 //!
-//! Times the whole `dsim place` process on 20 DaemonSets and a 5,000-node dump against
-//! js-yaml merely parsing the same dump in Node.js, and runs the core's in-process benchmark
-//! when it exists. A missing or failing `dsim` is reported and the js-yaml half still runs.
+//! Times the whole `dsim place` process on 20 DaemonSets and a 5,000-node dump, and a whole
+//! `dsim rollout` of one of them (maxUnavailable 10%) to its end with its peak memory,
+//! against js-yaml merely parsing the same dump in Node.js, and runs the core's in-process
+//! benchmark when it exists. A missing or failing `dsim` is reported and the js-yaml half still runs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -25,6 +27,11 @@ pub fn run(nodes: usize, runs: usize) -> Result<()> {
     if let Err(err) = &dsim {
         warn(&format!("dsim: {err}"));
     }
+    let rollout = time_rollout(&inputs, runs);
+    if let Err(err) = &rollout {
+        warn(&format!("dsim rollout: {err}"));
+    }
+    let rss = peak_rss_rollout(&inputs);
     let js = time_js_yaml(&dir, &inputs.nodes, runs)?;
 
     println!();
@@ -46,8 +53,89 @@ pub fn run(nodes: usize, runs: usize) -> Result<()> {
     } else {
         println!("    ratio dsim/js-yaml: unavailable (dsim did not run)");
     }
+    if let Ok(r) = &rollout {
+        println!("    dsim rollout (whole process): {}", r.summary());
+        let ratio = r.median().as_secs_f64() / js.median().as_secs_f64();
+        let verdict = if ratio <= ROLLOUT_TARGET_RATIO {
+            "met"
+        } else {
+            "NOT met"
+        };
+        println!(
+            "    ratio rollout/js-yaml (medians): {ratio:.2}, target <= {ROLLOUT_TARGET_RATIO}: {verdict}"
+        );
+    }
+    match &rss {
+        Ok(kb) => println!("    dsim rollout peak RSS: {:.0} MiB", *kb as f64 / 1024.0),
+        Err(err) => println!("    dsim rollout peak RSS: unavailable ({err})"),
+    }
 
     run_core_bench(&dir)
+}
+
+/// The wanted ratio of a whole `dsim rollout` to js-yaml's parse of the same dump.
+const ROLLOUT_TARGET_RATIO: f64 = 1.0;
+
+/// The DaemonSet of the rollout benchmark (maxUnavailable 10%) and its update.
+const ROLLOUT_ARGS: [&str; 5] = [
+    "--daemonset",
+    "kube-system/kube-proxy",
+    "--set-image",
+    "kube-proxy=602401143452.dkr.ecr.us-east-1.amazonaws.com/eks/kube-proxy:v1.34.0-minimal-eksbuild.1",
+    "-o",
+];
+
+/// The release `dsim` (built by [`time_dsim`]).
+fn dsim_exe() -> PathBuf {
+    cmd::target_dir()
+        .join("release")
+        .join(format!("dsim{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A `dsim rollout` of kube-proxy (maxUnavailable 10%) over every node, to the end.
+fn rollout_command(inputs: &BenchInputs, exe: &Path) -> Command {
+    let mut c = Command::new(relative(exe));
+    c.arg("rollout")
+        .arg(relative(&inputs.daemonsets))
+        .arg(relative(&inputs.nodes))
+        .args(ROLLOUT_ARGS)
+        .arg("json");
+    c
+}
+
+/// Times the whole `dsim rollout` process.
+fn time_rollout(inputs: &BenchInputs, runs: usize) -> Result<Timings> {
+    let exe = dsim_exe();
+    if !exe.is_file() {
+        return Err(Error::msg("dsim was not built"));
+    }
+    time_runs("dsim rollout", runs, &|| rollout_command(inputs, &exe))
+}
+
+/// The peak resident memory of one `dsim rollout`, in KiB, measured by `/usr/bin/time`.
+fn peak_rss_rollout(inputs: &BenchInputs) -> Result<u64> {
+    let time = Path::new("/usr/bin/time");
+    if !time.is_file() {
+        return Err(Error::msg(
+            "/usr/bin/time is not installed (Debian: apt-get install -y time)",
+        ));
+    }
+    let inner = rollout_command(inputs, &dsim_exe());
+    let mut c = Command::new(time);
+    c.args(["-f", "%M"])
+        .arg(inner.get_program())
+        .args(inner.get_args());
+    let out = c
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| Error::msg(format!("could not run /usr/bin/time: {e}")))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .ok_or_else(|| Error::msg(format!("unexpected /usr/bin/time output: {stderr}")))
 }
 
 /// Wall-clock times of repeated runs of one command.

@@ -553,6 +553,7 @@ fn outcome(engine: &Engine<'_>, steps: &[Step]) -> (Outcome, String) {
     let mut stuck: Vec<(Arc<str>, usize)> = Vec::new();
     let mut old_nodes = 0usize;
     let mut empty = 0usize;
+    let mut done_nodes = 0usize;
     for &i in &engine.order {
         let node = &engine.nodes[i];
         if !node.present || !node.verdict.decision.should_run {
@@ -563,6 +564,13 @@ fn outcome(engine: &Engine<'_>, steps: &[Step]) -> (Outcome, String) {
         }
         if node.pods.first().is_some_and(|p| p.revision != *current) {
             old_nodes += 1;
+        }
+        if node
+            .pods
+            .first()
+            .is_some_and(|p| p.revision == *current && p.available(engine.min_ready, engine.now))
+        {
+            done_nodes += 1;
         }
         for pod in node
             .pods
@@ -620,8 +628,7 @@ fn outcome(engine: &Engine<'_>, steps: &[Step]) -> (Outcome, String) {
     (
         Outcome::Stalled,
         format!(
-            "{} of {desired} nodes run revision {current} available; {}. Nothing else happens without a change (Kubernetes has no rollout timeout for DaemonSets).",
-            status.number_available.min(status.updated_number_scheduled),
+            "{done_nodes} of {desired} nodes run revision {current} available; {}. Nothing else happens without a change (Kubernetes has no rollout timeout for DaemonSets).",
             parts.join("; ")
         ),
     )
