@@ -76,15 +76,17 @@ fn js_errors(errors: &[Diagnostic]) -> JsError {
     JsError::new(&lines.join("\n"))
 }
 
-fn flag(name: &str, message: impl Into<String>) -> JsError {
-    js_errors(&[Diagnostic::file(name, message)])
+fn rollout_options(options: &str) -> Result<RolloutOptions, JsError> {
+    parse_rollout_options(options).map_err(|errors| js_errors(&errors))
 }
 
-fn rollout_options(options: &str) -> Result<RolloutOptions, JsError> {
+/// Reads the options JSON; errors name the option (`setImage`, `at`, ...) and say why.
+fn parse_rollout_options(options: &str) -> Result<RolloutOptions, Vec<Diagnostic>> {
+    let flag = |name: &'static str| move |message: String| vec![Diagnostic::file(name, message)];
     let o: Value = if options.trim().is_empty() {
         Value::Null
     } else {
-        serde_json::from_str(options).map_err(|e| flag("options", format!("not JSON: {e}")))?
+        serde_json::from_str(options).map_err(|e| flag("options")(format!("not JSON: {e}")))?
     };
     let strings = |key: &str| -> Vec<String> {
         o[key]
@@ -104,21 +106,22 @@ fn rollout_options(options: &str) -> Result<RolloutOptions, JsError> {
         undo: o["undo"].as_i64(),
         ..RolloutOptions::default()
     };
+    if let Some(image) = o["failImage"].as_str() {
+        result.fail_images.push(image.to_owned());
+    }
     if let Some(images) = o["setImage"].as_str() {
-        result.update =
-            Update::SetImage(scenario::parse_images(images).map_err(|e| flag("setImage", e))?);
+        result.update = Update::SetImage(scenario::parse_images(images).map_err(flag("setImage"))?);
     }
     if let Some(to) = o["to"].as_str() {
         let manifests = read(&[Source {
             name: "to.yaml",
             text: to,
-        }])
-        .map_err(|e| js_errors(&e))?;
+        }])?;
         let ds = manifests
             .daemon_sets
             .into_iter()
             .next()
-            .ok_or_else(|| flag("to.yaml", "no DaemonSet found in `to`"))?;
+            .ok_or_else(|| flag("to.yaml")("no DaemonSet found in `to`".to_owned()))?;
         result.update = Update::Apply {
             daemon_set: Box::new(ds.object),
             file: "to.yaml".to_owned(),
@@ -126,12 +129,10 @@ fn rollout_options(options: &str) -> Result<RolloutOptions, JsError> {
     }
     if let Some(seconds) = o.get("readyAfter").filter(|v| !v.is_null()) {
         result.ready_after =
-            scenario::parse_seconds(&seconds.to_string()).map_err(|e| flag("readyAfter", e))?;
+            scenario::parse_seconds(&seconds.to_string()).map_err(flag("readyAfter"))?;
     }
     for at in strings("at") {
-        result
-            .at
-            .push(scenario::parse_at(&at).map_err(|e| flag("at", e))?);
+        result.at.push(scenario::parse_at(&at).map_err(flag("at"))?);
     }
     Ok(result)
 }
@@ -145,6 +146,80 @@ fn rollout(yaml: &str, options: &str) -> Result<Rollout, JsError> {
     .map_err(|e| js_errors(&e))?;
     simulate(&manifests, &["input.yaml"], &options)
         .map_err(|RolloutError::Input(errors)| js_errors(&errors))
+}
+
+/// Errors as the npm wrapper reads them: `{"errors": [{file, line, column, path, message}]}`.
+fn structured(errors: &[Diagnostic]) -> JsError {
+    JsError::new(&serde_json::json!({ "errors": errors }).to_string())
+}
+
+/// [`place_json`] for the npm package: errors are thrown as JSON
+/// (`{"errors": [...]}`) for the wrapper to turn into an `Error` with an `errors` array.
+///
+/// # Errors
+/// Input errors, as JSON.
+#[wasm_bindgen(js_name = placeRaw)]
+pub fn place_raw(yaml: &str) -> Result<String, JsError> {
+    let sources = [Source {
+        name: "input.yaml",
+        text: yaml,
+    }];
+    place_sources(&sources, &PlaceOptions::default())
+        .map(|r| r.to_json())
+        .map_err(|PlaceError::Input(errors)| structured(&errors))
+}
+
+/// A simulated rollout kept in WebAssembly memory, so that the npm package's
+/// `Simulation` can step back and forth and seek without copying every state.
+#[wasm_bindgen]
+pub struct RolloutHandle {
+    rollout: Rollout,
+}
+
+#[wasm_bindgen]
+impl RolloutHandle {
+    /// Simulates `options` (JSON, as [`rollout_json`] takes them) over `yaml`.
+    ///
+    /// # Errors
+    /// Input or option errors as JSON (`{"errors": [...]}`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(yaml: &str, options: &str) -> Result<RolloutHandle, JsError> {
+        let options = rollout_options_structured(options)?;
+        let manifests = read(&[Source {
+            name: "input.yaml",
+            text: yaml,
+        }])
+        .map_err(|e| structured(&e))?;
+        simulate(&manifests, &["input.yaml"], &options)
+            .map(|rollout| Self { rollout })
+            .map_err(|RolloutError::Input(errors)| structured(&errors))
+    }
+
+    /// The whole rollout as JSON (the `dsim rollout -o json` contract).
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.rollout).unwrap_or_default()
+    }
+
+    /// The number of steps.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.rollout.steps.len()
+    }
+
+    /// The cluster after `index` steps (0: before the update) as JSON:
+    /// `{"time", "nodes": [...]}`; `""` beyond the end.
+    #[wasm_bindgen(js_name = stateJson)]
+    pub fn state_json(&self, index: usize) -> String {
+        self.rollout
+            .state_at(index)
+            .map(|s| s.to_json())
+            .unwrap_or_default()
+    }
+}
+
+fn rollout_options_structured(options: &str) -> Result<RolloutOptions, JsError> {
+    parse_rollout_options(options).map_err(|errors| structured(&errors))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 mod bench;
 mod cmd;
 mod gen;
+mod npm;
 mod serve;
 mod site;
 mod test;
@@ -21,8 +22,8 @@ usage: cargo xtask <command> [options]
 commands:
   test [STEP...]            install missing tools, then fmt, clippy (native and wasm),
                             native tests, the core's wasm tests in headless Chromium,
-                            and the web build; STEPs (tools fmt clippy clippy-wasm test
-                            test-wasm web) run only those
+                            the web build, and the npm package's tests; STEPs (tools
+                            fmt clippy clippy-wasm test test-wasm web npm) run only those
   serve [--port N] [--no-open]
                             build the web page into target/site and serve it on
                             http://127.0.0.1:N/ (default 8080)
@@ -30,6 +31,7 @@ commands:
                             generate a cluster dump of N nodes (default 5000) and 20
                             DaemonSets into target/bench, then time dsim against js-yaml
                             (N runs after one warm-up, default 5)
+  npm                       build the npm package into target/npm/daemonset-sim-VERSION.tgz
   gen [--nodes N]           only write the benchmark inputs into target/bench
   help                      print this text
 ";
@@ -110,6 +112,10 @@ fn run(args: &[String]) -> Result<()> {
             let runs = opts.number("--runs")?.unwrap_or(5).max(1);
             opts.finish()?;
             bench::run(nodes, runs)
+        }
+        "npm" => {
+            opts.finish()?;
+            npm::build().map(|_| ())
         }
         "gen" => {
             let nodes = opts.number("--nodes")?.unwrap_or(gen::DEFAULT_NODES);

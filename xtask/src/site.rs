@@ -13,10 +13,10 @@ use crate::tools::WASM_TARGET;
 use crate::{Context, Result};
 
 /// The web crate's package name.
-const WEB_CRATE: &str = "daemonset-sim-web";
+pub const WEB_CRATE: &str = "daemonset-sim-web";
 
 /// The file stem cargo gives the web crate's wasm output (and wasm-bindgen its JS glue).
-const WEB_WASM_STEM: &str = "daemonset_sim_web";
+pub const WEB_WASM_STEM: &str = "daemonset_sim_web";
 
 /// The directory the page is assembled in and served from.
 pub fn site_dir() -> PathBuf {
@@ -25,6 +25,11 @@ pub fn site_dir() -> PathBuf {
 
 /// Compiles the web crate to wasm (the size-optimised `wasm-release` profile) and writes the JS bindings into `target/site/pkg`.
 pub fn build_wasm() -> Result<()> {
+    build_wasm_into(&site_dir().join("pkg"))
+}
+
+/// Compiles the web crate to wasm and writes the JS bindings (`--target web`) into `pkg`.
+pub fn build_wasm_into(pkg: &Path) -> Result<()> {
     cmd::run(cmd::cargo().args([
         "build",
         "-p",
@@ -38,11 +43,10 @@ pub fn build_wasm() -> Result<()> {
         .join(WASM_TARGET)
         .join("wasm-release")
         .join(format!("{WEB_WASM_STEM}.wasm"));
-    let pkg = site_dir().join("pkg");
     cmd::run(
         Command::new("wasm-bindgen")
             .args(["--target", "web", "--out-dir"])
-            .arg(relative(&pkg))
+            .arg(relative(pkg))
             .arg(relative(&wasm)),
     )?;
     let shipped = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::cmd::{self, step};
 use crate::tools::{self, WASM_TARGET};
-use crate::{site, Context, Error, Result};
+use crate::{npm, site, Context, Error, Result};
 
 /// What the steps share: facts found by earlier steps.
 #[derive(Default)]
@@ -33,6 +33,11 @@ pub const STEPS: &[Step] = &[
         test_wasm_browser,
     ),
     ("web", "web build into target/site", web_build),
+    (
+        "npm",
+        "npm package: pack, install, Node tests, tsc --strict",
+        npm_package,
+    ),
 ];
 
 /// The arguments Chromium gets for the wasm tests (the runner adds `headless`,
@@ -163,4 +168,9 @@ fn write_webdriver_json() -> Result<PathBuf> {
 /// Builds the web page into `target/site` (wasm, bindings, static files).
 fn web_build(_: &mut Ctx) -> Result<()> {
     site::build()
+}
+
+fn npm_package(_: &mut Ctx) -> Result<()> {
+    let tgz = npm::build()?;
+    npm::test(&tgz)
 }

@@ -96,9 +96,30 @@ pub fn describe(taint: &Taint) -> String {
     )
 }
 
+/// A taint as `kubectl taint` and `kubectl describe node` write it: `key=value:Effect`
+/// (`key:Effect` without a value).
+pub fn kubectl_form(taint: &Taint) -> String {
+    match taint.value.as_deref().filter(|v| !v.is_empty()) {
+        Some(value) => format!("{}={value}:{}", taint.key, taint.effect),
+        None => format!("{}:{}", taint.key, taint.effect),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kubectl_form_is_key_value_effect() {
+        assert_eq!(
+            kubectl_form(&taint("dedicated", Some("gpu"), "NoSchedule")),
+            "dedicated=gpu:NoSchedule"
+        );
+        assert_eq!(
+            kubectl_form(&taint("node.kubernetes.io/unreachable", None, "NoExecute")),
+            "node.kubernetes.io/unreachable:NoExecute"
+        );
+    }
 
     fn taint(key: &str, value: Option<&str>, effect: &str) -> Taint {
         Taint {

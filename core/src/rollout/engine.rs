@@ -198,7 +198,8 @@ impl<'m> Engine<'m> {
     }
 
     /// Recomputes one node's verdict after it changed, and lets the scheduler retry the
-    /// current revision's pods there that were waiting for room.
+    /// pods there that were waiting for room (of any revision: the scheduler does not look
+    /// at revisions; the room is judged for the current template).
     fn refresh_node(&mut self, index: usize) {
         let compiled = CompiledDaemonSet::new(&self.ds);
         let total = self.present_count();
@@ -211,7 +212,7 @@ impl<'m> Engine<'m> {
             let waiting: Vec<SimPod> = self.nodes[index]
                 .pods
                 .iter()
-                .filter(|p| !p.scheduled && p.revision == self.current)
+                .filter(|p| !p.scheduled)
                 .cloned()
                 .collect();
             for pod in waiting {
@@ -311,7 +312,7 @@ impl<'m> Engine<'m> {
             }
             return;
         }
-        let at = self.now + self.settings.ready_after;
+        let at = self.now.saturating_add(self.settings.ready_after);
         match self.failing_image(revision) {
             Some(image) => {
                 let reason = Arc::from(format!(
@@ -396,6 +397,12 @@ impl<'m> Engine<'m> {
         }
         let mut states = vec![self.snapshot(None)];
         let mut steps: Vec<Step> = Vec::new();
+        // The controller syncs the DaemonSet as soon as it sees it (informer list, pod
+        // events), so a state that needs action is acted on at time 0 even when nothing
+        // is scheduled then (no update, only later `--at` actions).
+        if self.queue.peek().is_none_or(|Reverse(due)| due.at > 0) {
+            self.settle(&mut steps, &mut states)?;
+        }
         loop {
             let Some(Reverse(top)) = self.queue.peek() else {
                 if let Some(revision) = self.settings.undo_when_settled.take() {
@@ -458,7 +465,7 @@ impl<'m> Engine<'m> {
     /// The cluster now, sharing unchanged nodes with `previous`.
     fn snapshot(&mut self, previous: Option<&State>) -> State {
         let dirty = std::mem::take(&mut self.dirty);
-        match previous {
+        let mut state = match previous {
             None => State::new(
                 self.now,
                 (0..self.nodes.len()).map(|i| self.node_state(i)).collect(),
@@ -472,7 +479,9 @@ impl<'m> Engine<'m> {
                     .collect();
                 previous.with_changes(self.now, changes)
             }
-        }
+        };
+        state.min_ready = self.min_ready;
+        state
     }
 
     fn node_state(&self, index: usize) -> NodeState {
@@ -489,7 +498,7 @@ impl<'m> Engine<'m> {
                 .and_then(|s| s.taints.as_deref())
                 .unwrap_or_default()
                 .iter()
-                .map(taints::describe)
+                .map(taints::kubectl_form)
                 .collect(),
             pods: node.pods.clone(),
         }
@@ -524,7 +533,7 @@ impl<'m> Engine<'m> {
                     );
                 } else {
                     self.push(
-                        now + min_ready,
+                        now.saturating_add(min_ready),
                         What::Available {
                             node,
                             pod,
@@ -721,7 +730,7 @@ impl<'m> Engine<'m> {
                 add_taint(&mut self.nodes[i].object, taint.clone());
                 self.notes.push(format!(
                     "kubectl taint nodes {node} {}: node/{node} tainted",
-                    taints::describe(taint)
+                    taints::kubectl_form(taint)
                 ));
                 self.refresh_node(i);
             }
@@ -799,23 +808,28 @@ impl<'m> Engine<'m> {
     }
 
     /// The kubelet stops reporting: the node lifecycle controller sets Ready to Unknown,
-    /// taints the node unreachable (daemon pods tolerate it) and marks its pods not Ready.
+    /// taints the node `unreachable` with both effects (`doNoScheduleTaintingPass` and the
+    /// NoExecute pass of `node_lifecycle_controller.go`) and marks its pods not Ready.
+    /// Daemon pods tolerate only the NoExecute taint, so the node keeps its pod but should
+    /// not run a new one (`NodeShouldRunDaemonPod` gives false, true).
     fn node_down(&mut self, index: usize) {
         let node = &mut self.nodes[index];
         node.ready = false;
         set_ready_condition(&mut node.object, "Unknown");
-        add_taint(
-            &mut node.object,
-            Taint {
-                key: "node.kubernetes.io/unreachable".into(),
-                value: None,
-                effect: "NoExecute".into(),
-                time_added: None,
-            },
-        );
+        for effect in ["NoSchedule", "NoExecute"] {
+            add_taint(
+                &mut node.object,
+                Taint {
+                    key: "node.kubernetes.io/unreachable".into(),
+                    value: None,
+                    effect: effect.into(),
+                    time_added: None,
+                },
+            );
+        }
         let name = Arc::clone(&node.name);
         self.notes.push(format!(
-            "node/{name} stopped reporting: Ready is Unknown, tainted node.kubernetes.io/unreachable:NoExecute (daemon pods tolerate it)"
+            "node/{name} stopped reporting: Ready is Unknown, tainted node.kubernetes.io/unreachable:NoSchedule and :NoExecute (daemon pods tolerate only NoExecute: the pod stays, no new one is created)"
         ));
         let pods: Vec<Arc<str>> = node.pods.iter().map(|p| Arc::clone(&p.name)).collect();
         for pod in pods {

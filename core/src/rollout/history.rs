@@ -252,7 +252,8 @@ mod tests {
         let live = Arc::clone(&hashes[0]);
         h.cleanup(&hashes[4], 1, &|x| x == &*live);
         let left: Vec<i64> = h.revisions().iter().map(|r| r.number).collect();
-        assert_eq!(left, vec![1, 4, 5]);
+        // Four old revisions, limit 1: three go, oldest first, skipping the live one.
+        assert_eq!(left, vec![1, 5]);
     }
 
     #[test]

@@ -34,6 +34,9 @@ use std::sync::Arc;
 /// How long a new pod takes to become Ready when `--ready-after` is not given.
 pub const DEFAULT_READY_AFTER: Millis = 5_000;
 
+/// The longest `--ready-after` simulated: a year.
+pub const MAX_READY_AFTER: Millis = 366 * 86_400 * 1000;
+
 /// The label that ties a pod to its ControllerRevision.
 pub const HASH_LABEL: &str = "controller-revision-hash";
 
@@ -111,8 +114,11 @@ pub fn simulate(
     let file = files.join(", ");
     let ds = select(manifests, &file, options)?;
     let scenario = scenario(ds, manifests, options)?;
-    if options.ready_after < 0 {
-        return Err(input_error("--ready-after", "must be 0 or more seconds"));
+    if !(0..=MAX_READY_AFTER).contains(&options.ready_after) {
+        return Err(input_error(
+            "--ready-after",
+            "must be 0 or more seconds, and at most a year",
+        ));
     }
     let compiled = CompiledDaemonSet::new(ds);
     let own: Vec<&Pod> = manifests
@@ -147,6 +153,13 @@ pub fn simulate(
     );
     let mut warnings = manifests.warnings.clone();
     seed(&mut engine, &own, &from, &mut warnings, &file);
+    let initial_status = engine.status();
+    let initial_message = status::rollout_status_message(
+        &engine.name,
+        &engine.strategy,
+        engine.generation,
+        &initial_status,
+    );
     let run = engine
         .run()
         .map_err(|message| input_error("scenario", message))?;
@@ -186,6 +199,8 @@ pub fn simulate(
             to: Arc::clone(&engine.current),
         },
         initial,
+        initial_status,
+        initial_message,
         steps: run.steps,
         outcome,
         reason,

@@ -37,8 +37,8 @@ impl SimPod {
         match self.ready_since {
             None => false,
             Some(_) if min_ready == 0 => true,
-            Some(since) if AVAILABLE_AT_EXACT_INSTANT => since + min_ready <= now,
-            Some(since) => since + min_ready < now,
+            Some(since) if AVAILABLE_AT_EXACT_INSTANT => since.saturating_add(min_ready) <= now,
+            Some(since) => since.saturating_add(min_ready) < now,
         }
     }
 }
@@ -77,6 +77,8 @@ const CHUNK: usize = 64;
 pub struct State {
     /// Simulated time.
     pub time: Millis,
+    /// The DaemonSet's minReadySeconds at this moment, in milliseconds.
+    pub min_ready: Millis,
     len: usize,
     chunks: Vec<Arc<Vec<Arc<NodeState>>>>,
 }
@@ -90,7 +92,12 @@ impl State {
         while nodes.peek().is_some() {
             chunks.push(Arc::new(nodes.by_ref().take(CHUNK).collect()));
         }
-        Self { time, len, chunks }
+        Self {
+            time,
+            min_ready: 0,
+            len,
+            chunks,
+        }
     }
 
     /// The number of nodes, removed ones included.
@@ -121,6 +128,7 @@ impl State {
     pub fn with_changes(&self, time: Millis, changes: Vec<(usize, NodeState)>) -> Self {
         let mut next = Self {
             time,
+            min_ready: self.min_ready,
             len: self.len,
             chunks: self.chunks.clone(),
         };
@@ -143,6 +151,96 @@ impl State {
             }
         }
         next
+    }
+}
+
+/// A pod as the state's JSON shows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodView<'a> {
+    /// `metadata.name`.
+    pub name: &'a str,
+    /// Its revision hash.
+    pub revision: &'a str,
+    /// Bound to the node.
+    pub scheduled: bool,
+    /// Ready.
+    pub ready: bool,
+    /// Available.
+    pub available: bool,
+    /// Why it cannot become Ready, if it cannot.
+    pub problem: Option<&'a str>,
+}
+
+/// A node as the state's JSON shows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeView<'a> {
+    /// The node's name.
+    pub name: &'a str,
+    /// Still in the cluster.
+    pub present: bool,
+    /// `spec.unschedulable`.
+    pub cordoned: bool,
+    /// The kubelet reports Ready.
+    pub ready: bool,
+    /// The controller wants a pod here.
+    pub should_run: bool,
+    /// A pod here may stay.
+    pub should_continue_running: bool,
+    /// Taints as `key=value:Effect`.
+    pub taints: &'a [String],
+    /// Daemon pods, in the controller's order.
+    pub pods: Vec<PodView<'a>>,
+}
+
+/// The cluster at one moment as JSON: `{ "time", "nodes": [...] }`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StateView<'a> {
+    /// Seconds since the update.
+    pub time: f64,
+    /// Every node, removed ones included (with `present: false`).
+    pub nodes: Vec<NodeView<'a>>,
+}
+
+impl State {
+    /// The state as JSON-ready views.
+    pub fn view(&self) -> StateView<'_> {
+        // Simulated times stay far below 2^53 milliseconds.
+        #[allow(clippy::cast_precision_loss)]
+        let time = self.time as f64 / 1000.0;
+        StateView {
+            time,
+            nodes: self
+                .nodes()
+                .map(|n| NodeView {
+                    name: &n.name,
+                    present: n.present,
+                    cordoned: n.cordoned,
+                    ready: n.ready,
+                    should_run: n.should_run,
+                    should_continue_running: n.should_continue_running,
+                    taints: &n.taints,
+                    pods: n
+                        .pods
+                        .iter()
+                        .map(|p| PodView {
+                            name: &p.name,
+                            revision: &p.revision,
+                            scheduled: p.scheduled,
+                            ready: p.ready(),
+                            available: p.available(self.min_ready, self.time),
+                            problem: p.problem.as_deref(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The state as compact JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.view()).unwrap_or_default()
     }
 }
 

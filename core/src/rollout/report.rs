@@ -131,6 +131,10 @@ pub struct Rollout {
     pub revisions: Revisions,
     /// The pods before the update.
     pub initial: Vec<InitialPod>,
+    /// The DaemonSet status before the update.
+    pub initial_status: Status,
+    /// What `kubectl rollout status` printed before the update.
+    pub initial_message: String,
     /// The timeline.
     pub steps: Vec<Step>,
     /// Complete or stalled.

@@ -14,7 +14,32 @@ use daemonset_sim::rollout::{
 use serde_json::Value;
 
 /// The cases, embedded so that the WebAssembly build has them too.
-pub const CASES: &[(&str, &str, &str)] = &[case!("update-max-unavailable-2")];
+pub const CASES: &[(&str, &str, &str)] = &[
+    case!("add-node-mid-rollout"),
+    case!("burst-replicas-300-nodes"),
+    case!("max-unavailable-percent-rounds-up"),
+    case!("min-ready-seconds-delays-each-wave"),
+    case!("noexecute-taint-mid-rollout"),
+    case!("notready-node-old-pod"),
+    case!("notready-node-stalls-rollout"),
+    case!("on-delete-replaces-only-deleted-pods"),
+    case!("remove-node-mid-rollout"),
+    case!("surge-min-ready-seconds"),
+    case!("surge-unready-old-pod-beyond-budget"),
+    case!("undo-after-broken-image"),
+    case!("update-all-old-pods-not-ready"),
+    case!("update-all-old-pods-not-ready-max-surge"),
+    case!("update-max-surge-2"),
+    case!("update-max-surge-untolerated-taint"),
+    case!("update-max-unavailable-2"),
+    case!("update-new-pods-never-ready"),
+    case!("update-no-template-change"),
+    case!("update-old-and-new-pods-not-ready"),
+    case!("update-save-old-healthy-pods"),
+    case!("update-save-old-healthy-pods-max-unavailable-11"),
+    case!("update-save-old-healthy-pods-max-unavailable-3"),
+    case!("update-some-old-pods-not-ready"),
+];
 
 macro_rules! case {
     ($name:literal) => {

@@ -1,0 +1,277 @@
+//! `cargo xtask npm`: the npm package `daemonset-sim` from the web crate: wasm-bindgen's
+//! `--target web` output shrunk with `wasm-opt` (from the npm `binaryen` package), the
+//! hand-written wrapper and types in `web/npm/`, a generated `package.json`, and
+//! `npm pack` into `target/npm/daemonset-sim-VERSION.tgz`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::cmd::{self, ok, step};
+use crate::site::{self, relative, WEB_WASM_STEM};
+use crate::tools;
+use crate::{Context, Error, Result};
+
+/// The binaryen release whose `wasm-opt` handles what current Rust emits.
+const BINARYEN: &str = "binaryen@132";
+
+/// The wasm features rustc's output uses, which wasm-opt must be told about.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-sign-ext",
+    "--enable-nontrapping-float-to-int",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// The files of the package, besides `package.json`.
+const FILES: [&str; 7] = [
+    "index.js",
+    "index.d.ts",
+    "README.md",
+    "daemonset_sim_web.js",
+    "daemonset_sim_web.d.ts",
+    "daemonset_sim_web_bg.wasm",
+    "daemonset_sim_web_bg.wasm.d.ts",
+];
+
+/// Where npm tools used by the build and tests are installed once.
+pub fn tools_dir() -> PathBuf {
+    cmd::target_dir().join("npm-tools")
+}
+
+/// Installs `spec` (e.g. `typescript@5`) under [`tools_dir`] unless `bin` is there already.
+pub fn ensure_npm_tool(spec: &str, bin: &str) -> Result<PathBuf> {
+    let dir = tools_dir();
+    let exe = dir.join("node_modules").join(".bin").join(bin);
+    if exe.is_file() {
+        ok(&format!("{spec} installed in {}", relative(&dir).display()));
+        return Ok(exe);
+    }
+    if cmd::which("npm").is_none() {
+        return Err(Error::msg(
+            "npm is needed to build the npm package; install Node.js (Debian: apt-get install -y nodejs npm)",
+        ));
+    }
+    fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
+    cmd::run(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(relative(&dir))
+            .arg(spec),
+    )?;
+    if exe.is_file() {
+        Ok(exe)
+    } else {
+        Err(Error::msg(format!(
+            "{spec} did not install {}",
+            exe.display()
+        )))
+    }
+}
+
+/// The version of the workspace (the package's version).
+fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+/// Builds the package and returns the path of the packed tarball.
+pub fn build() -> Result<PathBuf> {
+    tools::ensure_wasm_target()?;
+    tools::ensure_wasm_bindgen()?;
+    let root = cmd::target_dir().join("npm");
+    let pkg = root.join("package");
+    if pkg.exists() {
+        fs::remove_dir_all(&pkg).context(|| format!("removing {}", pkg.display()))?;
+    }
+    fs::create_dir_all(&pkg).context(|| format!("creating {}", pkg.display()))?;
+    step("build the wasm module and its bindings");
+    site::build_wasm_into(&pkg)?;
+    let wasm = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
+    shrink(&wasm)?;
+    let sources = cmd::workspace_root().join("web").join("npm");
+    for file in ["index.js", "index.d.ts", "README.md"] {
+        fs::copy(sources.join(file), pkg.join(file))
+            .context(|| format!("copying web/npm/{file}"))?;
+    }
+    fs::write(pkg.join("package.json"), package_json())
+        .context(|| "writing package.json".to_owned())?;
+    for file in FILES {
+        if !pkg.join(file).is_file() {
+            return Err(Error::msg(format!("the package lacks {file}")));
+        }
+    }
+    step("npm pack");
+    cmd::run(
+        Command::new("npm")
+            .current_dir(&pkg)
+            .args(["pack", "--pack-destination", ".."]),
+    )?;
+    let tgz = root.join(format!("daemonset-sim-{}.tgz", version()));
+    if !tgz.is_file() {
+        return Err(Error::msg(format!(
+            "npm pack did not write {}",
+            tgz.display()
+        )));
+    }
+    ok(&format!(
+        "{} ({})",
+        relative(&tgz).display(),
+        cmd::bytes(size(&tgz)?.0)
+    ));
+    Ok(tgz)
+}
+
+/// Runs `wasm-opt -Oz` on `wasm` and keeps its output only when it is smaller gzipped
+/// (what is downloaded). The result is cached by the input's content, since wasm-opt takes
+/// minutes on this module.
+fn shrink(wasm: &Path) -> Result<()> {
+    let input = fs::read(wasm).context(|| format!("reading {}", wasm.display()))?;
+    let cache = cmd::target_dir().join("npm-cache");
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        input.hash(&mut h);
+        format!("{:016x}", h.finish())
+    };
+    let cached = cache.join(format!("{key}.wasm"));
+    let before = size(wasm)?;
+    if cached.is_file() {
+        fs::copy(&cached, wasm).context(|| format!("copying {}", cached.display()))?;
+        let after = size(wasm)?;
+        ok(&format!(
+            "wasm-opt result cached: {} gzipped (from {})",
+            cmd::bytes(after.1),
+            cmd::bytes(before.1)
+        ));
+        return Ok(());
+    }
+    let wasm_opt = ensure_npm_tool(BINARYEN, "wasm-opt")?;
+    fs::create_dir_all(&cache).context(|| format!("creating {}", cache.display()))?;
+    let optimized = cache.join(format!("{key}.opt.wasm"));
+    step("shrink it with wasm-opt -Oz (a few minutes; cached afterwards)");
+    cmd::run(
+        Command::new(relative(&wasm_opt))
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .arg(relative(wasm))
+            .arg("-o")
+            .arg(relative(&optimized)),
+    )?;
+    let after = size(&optimized)?;
+    println!(
+        "    wasm: {} ({} gzipped) from wasm-bindgen, {} ({} gzipped) after wasm-opt",
+        cmd::bytes(before.0),
+        cmd::bytes(before.1),
+        cmd::bytes(after.0),
+        cmd::bytes(after.1)
+    );
+    if after.1 < before.1 {
+        fs::copy(&optimized, &cached).context(|| format!("writing {}", cached.display()))?;
+    } else {
+        ok("wasm-opt's output is larger gzipped; the package keeps the module as built");
+        fs::write(&cached, &input).context(|| format!("writing {}", cached.display()))?;
+    }
+    fs::copy(&cached, wasm).context(|| format!("copying {}", cached.display()))?;
+    Ok(())
+}
+
+/// The size of a file and its gzipped size.
+fn size(path: &Path) -> Result<(u64, u64)> {
+    let data = fs::read(path).context(|| format!("reading {}", path.display()))?;
+    Ok((
+        u64::try_from(data.len()).unwrap_or(u64::MAX),
+        site::gzip_len(&data)?,
+    ))
+}
+
+/// The package manifest.
+fn package_json() -> String {
+    let files: Vec<String> = FILES.iter().map(|f| format!("    \"{f}\"")).collect();
+    format!(
+        r#"{{
+  "name": "daemonset-sim",
+  "version": "{version}",
+  "description": "A faithful simulator of the Kubernetes DaemonSet controller: placement, rolling updates, and why, in WebAssembly.",
+  "license": "{license}",
+  "repository": {{
+    "type": "git",
+    "url": "git+{repository}.git"
+  }},
+  "homepage": "{repository}#readme",
+  "keywords": ["kubernetes", "daemonset", "simulator", "rollout", "wasm"],
+  "type": "module",
+  "main": "./index.js",
+  "types": "./index.d.ts",
+  "exports": {{
+    ".": {{
+      "types": "./index.d.ts",
+      "import": "./index.js",
+      "default": "./index.js"
+    }},
+    "./daemonset_sim_web_bg.wasm": "./daemonset_sim_web_bg.wasm",
+    "./package.json": "./package.json"
+  }},
+  "files": [
+{files}
+  ],
+  "sideEffects": false,
+  "engines": {{
+    "node": ">=18"
+  }}
+}}
+"#,
+        version = version(),
+        license = env!("CARGO_PKG_LICENSE"),
+        repository = env!("CARGO_PKG_REPOSITORY"),
+        files = files.join(",\n"),
+    )
+}
+
+/// Installs the packed tarball into a fresh project under `target/npm-test` as a user
+/// would, copies `tests/npm/` there and runs it with Node's test runner (TypeScript
+/// checks included).
+pub fn test(tgz: &Path) -> Result<()> {
+    let tsc = ensure_npm_tool("typescript@5", "tsc")?;
+    let project = cmd::target_dir().join("npm-test");
+    if project.exists() {
+        fs::remove_dir_all(&project).context(|| format!("removing {}", project.display()))?;
+    }
+    fs::create_dir_all(&project).context(|| format!("creating {}", project.display()))?;
+    fs::write(
+        project.join("package.json"),
+        "{ \"name\": \"daemonset-sim-npm-test\", \"private\": true, \"type\": \"module\" }\n",
+    )
+    .context(|| "writing the test project's package.json".to_owned())?;
+    step("install the tarball into a fresh project");
+    let tgz = fs::canonicalize(tgz).context(|| format!("finding {}", tgz.display()))?;
+    cmd::run(
+        Command::new("npm")
+            .current_dir(&project)
+            .args(["install", "--no-audit", "--no-fund"])
+            .arg(&tgz),
+    )?;
+    copy_tests(&cmd::workspace_root().join("tests").join("npm"), &project)?;
+    let tsc = fs::canonicalize(&tsc).context(|| format!("finding {}", tsc.display()))?;
+    cmd::run(
+        Command::new("node")
+            .current_dir(&project)
+            .env("DSIM_TSC", tsc)
+            .args(["--test", "package.test.mjs"]),
+    )
+}
+
+fn copy_tests(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).context(|| format!("creating {}", to.display()))?;
+    for entry in fs::read_dir(from).context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type()?.is_dir() {
+            copy_tests(&src, &dst)?;
+        } else {
+            fs::copy(&src, &dst).context(|| format!("copying {}", src.display()))?;
+        }
+    }
+    Ok(())
+}
