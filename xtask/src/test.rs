@@ -29,7 +29,7 @@ pub const STEPS: &[Step] = &[
     ("test", "native tests", test_native),
     (
         "test-wasm",
-        "core tests in headless Chromium",
+        "core and binding tests in headless Chromium",
         test_wasm_browser,
     ),
     ("web", "web build into target/site", web_build),
@@ -133,7 +133,8 @@ fn test_native(_: &mut Ctx) -> Result<()> {
     cmd::run(cmd::cargo().args(["test", "--workspace"]))
 }
 
-/// Runs the core's tests compiled to wasm in headless Chromium, via wasm-bindgen-test-runner.
+/// Runs the core's and the bindings' tests compiled to wasm in headless Chromium, via
+/// wasm-bindgen-test-runner.
 fn test_wasm_browser(ctx: &mut Ctx) -> Result<()> {
     let driver = ctx
         .chromedriver
@@ -144,7 +145,15 @@ fn test_wasm_browser(ctx: &mut Ctx) -> Result<()> {
         cmd::cargo()
             .env("CHROMEDRIVER", driver)
             .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json)
-            .args(["test", "-p", "daemonset-sim", "--target", WASM_TARGET]),
+            .args([
+                "test",
+                "-p",
+                "daemonset-sim",
+                "-p",
+                "daemonset-sim-web",
+                "--target",
+                WASM_TARGET,
+            ]),
     )
 }
 
