@@ -70,7 +70,61 @@ pub fn run(nodes: usize, runs: usize) -> Result<()> {
         Err(err) => println!("    dsim rollout peak RSS: unavailable ({err})"),
     }
 
+    if let Err(err) = npm_place(&dir, &inputs, runs) {
+        warn(&format!("npm place(): {err}"));
+    }
+
     run_core_bench(&dir)
+}
+
+/// The npm package's `place()` on the same dump inside Node.js, against js-yaml parsing
+/// it in the same process (the package's budget: at most js-yaml's time).
+fn npm_place(dir: &Path, inputs: &BenchInputs, runs: usize) -> Result<()> {
+    println!();
+    step("npm package: place() in Node.js against js-yaml in the same process");
+    let tgz = crate::npm::build()?;
+    let package = tgz.with_file_name("package").join("index.js");
+    let js_yaml = dir.join("js/node_modules/js-yaml/index.js");
+    let script = format!(
+        r#"import {{ readFileSync }} from "node:fs";
+import {{ createRequire }} from "node:module";
+import {{ init, place }} from {package:?};
+const jsyaml = createRequire(import.meta.url)({js_yaml:?});
+const nodes = readFileSync({nodes:?}, "utf8");
+const text = readFileSync({daemonsets:?}, "utf8") + "
+---
+" + nodes;
+await init();
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const time = (f) => {{ const t = performance.now(); f(); return performance.now() - t; }};
+const runs = {runs};
+time(() => jsyaml.load(nodes));
+time(() => place(text));
+const js = [], wasm = [];
+for (let i = 0; i < runs; i++) {{
+  js.push(time(() => jsyaml.load(nodes)));
+  wasm.push(time(() => place(text)));
+}}
+const report = place(text);
+console.log(`    place(): ${{report.daemonSets.length}} DaemonSets over ${{report.daemonSets[0].nodes.length}} nodes`);
+console.log(`    js-yaml load (in process): median ${{median(js).toFixed(0)}} ms (${{runs}} runs)`);
+console.log(`    place() (in process):      median ${{median(wasm).toFixed(0)}} ms (${{runs}} runs)`);
+const ratio = median(wasm) / median(js);
+console.log(`    ratio place()/js-yaml: ${{ratio.toFixed(2)}}, target <= 1: ${{ratio <= 1 ? "met" : "NOT met"}}`);
+"#,
+        package = package.display().to_string(),
+        js_yaml = js_yaml.display().to_string(),
+        nodes = inputs.nodes.display().to_string(),
+        daemonsets = inputs.daemonsets.display().to_string(),
+    );
+    let file = dir.join("npm-place.mjs");
+    std::fs::write(&file, script)
+        .map_err(|e| Error::msg(format!("writing {}: {e}", file.display())))?;
+    cmd::run(
+        Command::new("node")
+            .arg("--max-old-space-size=4096")
+            .arg(relative(&file)),
+    )
 }
 
 /// The wanted ratio of a whole `dsim rollout` to js-yaml's parse of the same dump.
