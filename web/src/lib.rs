@@ -13,6 +13,9 @@ use daemonset_sim::rollout::{
 use serde_json::Value;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 
+#[cfg(feature = "playground")]
+pub mod playground;
+
 /// The version of this package (the workspace version), e.g. `"0.1.0"`.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -31,6 +31,7 @@ commands:
                             generate a cluster dump of N nodes (default 5000) and 20
                             DaemonSets into target/bench, then time dsim against js-yaml
                             (N runs after one warm-up, default 5)
+  dist                      build the playground as static files into target/www
   npm                       build the npm package into target/npm/daemonset-sim-VERSION.tgz
   gen [--nodes N]           only write the benchmark inputs into target/bench
   help                      print this text
@@ -112,6 +113,10 @@ fn run(args: &[String]) -> Result<()> {
             let runs = opts.number("--runs")?.unwrap_or(5).max(1);
             opts.finish()?;
             bench::run(nodes, runs)
+        }
+        "dist" => {
+            opts.finish()?;
+            site::dist()
         }
         "npm" => {
             opts.finish()?;

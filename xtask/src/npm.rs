@@ -87,7 +87,7 @@ pub fn build() -> Result<PathBuf> {
     }
     fs::create_dir_all(&pkg).context(|| format!("creating {}", pkg.display()))?;
     step("build the wasm module and its bindings");
-    site::build_wasm_into(&pkg)?;
+    site::build_wasm_into(&pkg, &[])?;
     let wasm = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
     shrink(&wasm)?;
     let sources = cmd::workspace_root().join("web").join("npm");

@@ -25,12 +25,14 @@ pub fn site_dir() -> PathBuf {
 
 /// Compiles the web crate to wasm (the size-optimised `wasm-release` profile) and writes the JS bindings into `target/site/pkg`.
 pub fn build_wasm() -> Result<()> {
-    build_wasm_into(&site_dir().join("pkg"))
+    build_wasm_into(&site_dir().join("pkg"), &["playground"])
 }
 
-/// Compiles the web crate to wasm and writes the JS bindings (`--target web`) into `pkg`.
-pub fn build_wasm_into(pkg: &Path) -> Result<()> {
-    cmd::run(cmd::cargo().args([
+/// Compiles the web crate to wasm with `features` and writes the JS bindings (`--target
+/// web`) into `pkg`.
+pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
+    let mut cargo = cmd::cargo();
+    cargo.args([
         "build",
         "-p",
         WEB_CRATE,
@@ -38,7 +40,11 @@ pub fn build_wasm_into(pkg: &Path) -> Result<()> {
         WASM_TARGET,
         "--profile",
         "wasm-release",
-    ]))?;
+    ]);
+    if !features.is_empty() {
+        cargo.arg("--features").arg(features.join(","));
+    }
+    cmd::run(&mut cargo)?;
     let wasm = cmd::target_dir()
         .join(WASM_TARGET)
         .join("wasm-release")
@@ -78,6 +84,23 @@ pub fn copy_www() -> Result<()> {
 pub fn build() -> Result<()> {
     build_wasm()?;
     copy_www()
+}
+
+/// `cargo xtask dist`: the page as static files in `target/www/`, for any static server
+/// (every path in it is relative, so it also works from a sub-path).
+pub fn dist() -> Result<()> {
+    build()?;
+    let to = cmd::target_dir().join("www");
+    if to.exists() {
+        fs::remove_dir_all(&to).context(|| format!("removing {}", to.display()))?;
+    }
+    step(&format!("copy the page to {}/", relative(&to).display()));
+    copy_dir(&site_dir(), &to)?;
+    cmd::ok(&format!(
+        "{}/ is ready: serve it with any static file server",
+        relative(&to).display()
+    ));
+    Ok(())
 }
 
 /// Copies the files under `from` into `to`, recursively, creating directories as needed.

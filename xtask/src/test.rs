@@ -15,6 +15,8 @@ use crate::{npm, site, Context, Error, Result};
 pub struct Ctx {
     /// Path of chromedriver, set by the tools step.
     chromedriver: Option<PathBuf>,
+    /// Path of the Chromium browser, set by the tools step.
+    browser: Option<PathBuf>,
 }
 
 /// A check: its short name (for `cargo xtask test NAME`), what it does, and the code.
@@ -33,6 +35,11 @@ pub const STEPS: &[Step] = &[
         test_wasm_browser,
     ),
     ("web", "web build into target/site", web_build),
+    (
+        "playground",
+        "the playground in headless Chromium",
+        playground,
+    ),
     (
         "npm",
         "npm package: pack, install, Node tests, tsc --strict",
@@ -90,7 +97,9 @@ pub fn run(only: &[String]) -> Result<()> {
 fn ensure_tools(ctx: &mut Ctx) -> Result<()> {
     tools::ensure_wasm_target()?;
     tools::ensure_wasm_bindgen()?;
-    ctx.chromedriver = Some(tools::ensure_chromium()?.driver);
+    let chromium = tools::ensure_chromium()?;
+    ctx.chromedriver = Some(chromium.driver);
+    ctx.browser = Some(chromium.browser);
     Ok(())
 }
 
@@ -119,6 +128,8 @@ fn clippy_wasm(_: &mut Ctx) -> Result<()> {
         "daemonset-sim",
         "-p",
         "daemonset-sim-web",
+        "--features",
+        "daemonset-sim-web/playground",
         "--target",
         WASM_TARGET,
         "--all-targets",
@@ -177,6 +188,32 @@ fn write_webdriver_json() -> Result<PathBuf> {
 /// Builds the web page into `target/site` (wasm, bindings, static files).
 fn web_build(_: &mut Ctx) -> Result<()> {
     site::build()
+}
+
+/// Runs `tests/playground/` with Node's test runner against the built page in headless
+/// Chromium, driven by playwright-core (installed under `target/npm-tools`).
+fn playground(ctx: &mut Ctx) -> Result<()> {
+    let site = site::site_dir();
+    if !site.join("pkg").is_dir() {
+        site::build()?;
+    }
+    npm::ensure_npm_tool("playwright-core@1", "playwright-core")?;
+    let playwright = npm::tools_dir()
+        .join("node_modules")
+        .join("playwright-core");
+    let browser = ctx
+        .browser
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let test = cmd::workspace_root().join("tests/playground/playground.test.mjs");
+    cmd::run(
+        std::process::Command::new("node")
+            .env("DSIM_SITE", &site)
+            .env("DSIM_CHROMIUM", browser)
+            .env("DSIM_PLAYWRIGHT", playwright)
+            .arg("--test")
+            .arg(site::relative(&test)),
+    )
 }
 
 fn npm_package(_: &mut Ctx) -> Result<()> {

@@ -96,6 +96,8 @@ pub fn ensure_wasm_bindgen() -> Result<()> {
 
 /// Where Chromium's WebDriver is, once [`ensure_chromium`] has run.
 pub struct Chromium {
+    /// Path of the browser, for the playground's end-to-end tests.
+    pub browser: PathBuf,
     /// Path of the `chromedriver` binary, for the `CHROMEDRIVER` variable of the test runner.
     pub driver: PathBuf,
 }
@@ -118,6 +120,7 @@ pub fn ensure_chromium() -> Result<Chromium> {
             .unwrap_or_else(|_| "chromedriver".into());
         ok(&format!("{} and {version}", browser.display()));
         return Ok(Chromium {
+            browser: browser.clone(),
             driver: driver.clone(),
         });
     }
@@ -149,7 +152,7 @@ pub fn ensure_chromium() -> Result<Chromium> {
             .args(["-o", lock, "install", "-y", "chromium", "chromium-driver"]),
     )?;
     match find_chromium() {
-        (Some(_), Some(driver)) => Ok(Chromium { driver }),
+        (Some(browser), Some(driver)) => Ok(Chromium { browser, driver }),
         _ => Err(Error::msg(
             "installed chromium and chromium-driver, but `chromium` or `chromedriver` is \
              still not on PATH",

@@ -1,0 +1,133 @@
+// The playground in a real headless Chromium, as a user meets it. Run by `cargo xtask
+// test` with DSIM_SITE (the built page), DSIM_CHROMIUM (the browser) and
+// DSIM_PLAYWRIGHT (playwright-core's directory); serves the page on 127.0.0.1 itself.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { chromium } = require(process.env.DSIM_PLAYWRIGHT);
+const SITE = process.env.DSIM_SITE;
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".json": "application/json" };
+
+let server, browser, base;
+const outside = [];
+
+before(async () => {
+  server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(SITE, path.endsWith("/") ? path + "index.html" : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({ executablePath: process.env.DSIM_CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(url = base, context) {
+  const ctx = context ?? (await browser.newContext());
+  const page = await ctx.newPage();
+  page.on("request", (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith("data:")) outside.push(r.url());
+  });
+  await page.goto(url);
+  await page.waitForSelector("[data-desired]");
+  return { page, ctx };
+}
+
+const attr = (page, selector, name) => page.getAttribute(selector, name);
+
+test("the preset cluster shows where pods land, and why not", async () => {
+  const { page, ctx } = await open();
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "4");
+  assert.equal(await page.locator("[data-node]").count(), 5);
+  assert.equal(await attr(page, '[data-node="gpu-1"]', "data-pod"), "none");
+  assert.equal(await attr(page, '[data-node="worker-3"]', "data-pod"), "running");
+  assert.equal(await attr(page, '[data-node="control-plane-1"]', "data-pod"), "running");
+  const gpu = await page.textContent('[data-node="gpu-1"]');
+  assert.match(gpu, /untolerated taint \{nvidia\.com\/gpu: present\}/);
+  await page.screenshot({ path: join(SITE, "..", "playground.png"), fullPage: true });
+  await ctx.close();
+});
+
+test("an error shows its line and never clears the editor; text survives a reload", async () => {
+  const { page, ctx } = await open();
+  const editor = page.locator('[data-editor="daemonset"]');
+  const text = (await editor.inputValue()).replace("  template:", "  tempalte:");
+  await editor.fill(text);
+  await page.waitForSelector(".errors");
+  const errors = await page.textContent(".errors");
+  assert.match(errors, /daemonset\.yaml line 14, column 3: spec\.tempalte: /);
+  assert.equal(await editor.inputValue(), text);
+  await page.reload();
+  await page.waitForSelector('[data-editor="daemonset"]');
+  assert.equal(await page.locator('[data-editor="daemonset"]').inputValue(), text);
+  await ctx.close();
+});
+
+test("an update steps forward to the end and back", async () => {
+  const { page, ctx } = await open();
+  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
+  await page.click('[data-action="start-update"]');
+  await page.waitForSelector('[data-rollout-outcome="running"]');
+  let steps = 0;
+  while ((await attr(page, "[data-rollout-outcome]", "data-rollout-outcome")) === "running") {
+    await page.click('[data-action="step-forward"]');
+    steps += 1;
+    if (steps === 3) {
+      await page.screenshot({ path: join(SITE, "..", "playground-rollout.png"), fullPage: true });
+    }
+    assert.ok(steps < 100, "the rollout should end");
+  }
+  assert.equal(await attr(page, "[data-rollout-outcome]", "data-rollout-outcome"), "complete");
+  for (const node of ["control-plane-1", "worker-1", "worker-2", "worker-3"]) {
+    assert.equal(await attr(page, `[data-node="${node}"]`, "data-updated"), "true", node);
+  }
+  assert.match(await page.textContent(".message"), /daemon set "log-collector" successfully rolled out/);
+  await page.click('[data-action="step-back"]');
+  assert.equal(await attr(page, "[data-rollout-outcome]", "data-rollout-outcome"), "running");
+  assert.equal(await page.locator('[data-updated="false"]').count(), 1);
+  await ctx.close();
+});
+
+test("a broken image stalls the rollout", async () => {
+  const { page, ctx } = await open();
+  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:broken");
+  await page.check('input[type="checkbox"]');
+  await page.click('[data-action="start-update"]');
+  await page.fill('input[aria-label="Timeline"]', await attr(page, 'input[aria-label="Timeline"]', "max"));
+  await page.waitForSelector('[data-rollout-outcome="stalled"]');
+  assert.match(await page.textContent(".outcome"), /ImagePullBackOff/);
+  await ctx.close();
+});
+
+test("a #yaml= link loads its text and &setImage= prepares the update", async () => {
+  const ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n";
+  const nodes = "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n2}\n";
+  const yaml = Buffer.from(ds + "---\n" + nodes, "utf8").toString("base64url");
+  const { page, ctx } = await open(`${base}#yaml=${yaml}&setImage=${encodeURIComponent("a=agent:2")}`);
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "2");
+  assert.deepEqual(await page.locator("[data-node]").evaluateAll((els) => els.map((e) => e.dataset.node)), ["n1", "n2"]);
+  await page.waitForSelector('[data-rollout-outcome="running"]');
+  assert.match(await page.textContent(".strategy"), /revision \w+ → \w+/);
+  await ctx.close();
+});
+
+test("the page asks nothing of any other origin", () => {
+  assert.deepEqual(outside, []);
+});

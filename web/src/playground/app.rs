@@ -1,0 +1,483 @@
+//! The playground's one page: two editors, the node cards, and the rollout controls.
+
+use super::analysis::{analyse, describe, Analysis, CLUSTER_FILE, DS_FILE};
+use super::cards::{card, Card};
+use base64::Engine as _;
+use daemonset_sim::rollout::{scenario, simulate, Outcome, Rollout, RolloutOptions, Update};
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// The most node cards drawn at once; the rest are counted, and the filter narrows them.
+const MAX_CARDS: usize = 240;
+
+/// Milliseconds between steps while playing.
+const PLAY_INTERVAL_MS: u64 = 700;
+
+/// What the page starts with.
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    /// The DaemonSet editor's text.
+    pub daemon_set: String,
+    /// The cluster editor's text.
+    pub cluster: String,
+    /// An update to prepare at once (`CONTAINER=IMAGE`).
+    pub set_image: Option<String>,
+    /// Where to keep the texts in `localStorage`, if anywhere.
+    pub storage_key: Option<String>,
+}
+
+fn save(key: Option<&str>, name: &str, text: &str) {
+    let Some(key) = key else { return };
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(&format!("{key}:{name}"), text);
+    }
+}
+
+fn run_rollout(analysis: &Analysis, set_image: &str, fail: bool) -> Result<Rollout, String> {
+    let pairs = scenario::parse_images(set_image)?;
+    let fail_images = if fail {
+        pairs.iter().map(|(_, image)| image.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let options = RolloutOptions {
+        daemon_set: Some(format!(
+            "{}/{}",
+            analysis.placement.namespace, analysis.placement.name
+        )),
+        update: Update::SetImage(pairs),
+        fail_images,
+        ..RolloutOptions::default()
+    };
+    simulate(&analysis.manifests, &[DS_FILE, CLUSTER_FILE], &options).map_err(
+        |daemonset_sim::rollout::RolloutError::Input(errors)| {
+            errors.iter().map(describe).collect::<Vec<_>>().join("\n")
+        },
+    )
+}
+
+/// The page.
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let ds_text = use_state(|| props.daemon_set.clone());
+    let cluster_text = use_state(|| props.cluster.clone());
+    let filter = use_state(String::new);
+    let set_image = use_state(|| {
+        props
+            .set_image
+            .clone()
+            .unwrap_or_else(|| first_container_image(&props.daemon_set))
+    });
+    let fail = use_state(|| false);
+    let rollout = use_state(|| None::<Rc<Rollout>>);
+    let rollout_error = use_state(|| None::<String>);
+    let index = use_state(|| 0usize);
+    let playing = use_state(|| false);
+
+    let analysis = use_memo(
+        ((*ds_text).clone(), (*cluster_text).clone()),
+        |(ds, cluster)| analyse(ds, cluster),
+    );
+
+    {
+        let key = props.storage_key.clone();
+        use_effect_with(
+            ((*ds_text).clone(), (*cluster_text).clone()),
+            move |(ds, cluster)| {
+                save(key.as_deref(), "daemonset", ds);
+                save(key.as_deref(), "cluster", cluster);
+            },
+        );
+    }
+
+    // A prepared update (`&setImage=` in a share link) runs once the texts are read.
+    {
+        let analysis = analysis.clone();
+        let rollout = rollout.clone();
+        let rollout_error = rollout_error.clone();
+        let prepared = props.set_image.clone();
+        use_effect_with((), move |()| {
+            if let (Some(image), Ok(a)) = (prepared, analysis.as_ref()) {
+                match run_rollout(a, &image, false) {
+                    Ok(r) => rollout.set(Some(Rc::new(r))),
+                    Err(e) => rollout_error.set(Some(e)),
+                }
+            }
+        });
+    }
+
+    // Playing: advance one step every interval until the end or a pause.
+    {
+        let index = index.clone();
+        let playing_handle = playing.clone();
+        let length = rollout.as_ref().map_or(0, |r| r.steps.len());
+        use_effect_with((*playing, *index, length), move |&(playing, at, length)| {
+            let cancelled = Rc::new(Cell::new(false));
+            if playing {
+                if at < length {
+                    let cancelled = cancelled.clone();
+                    yew::platform::spawn_local(async move {
+                        yew::platform::time::sleep(std::time::Duration::from_millis(
+                            PLAY_INTERVAL_MS,
+                        ))
+                        .await;
+                        if !cancelled.get() {
+                            index.set(at + 1);
+                        }
+                    });
+                } else {
+                    playing_handle.set(false);
+                }
+            }
+            move || cancelled.set(true)
+        });
+    }
+
+    let on_ds = {
+        let ds_text = ds_text.clone();
+        let rollout = rollout.clone();
+        let index = index.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            ds_text.set(area.value());
+            rollout.set(None);
+            index.set(0);
+        })
+    };
+    let on_cluster = {
+        let cluster_text = cluster_text.clone();
+        let rollout = rollout.clone();
+        let index = index.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            cluster_text.set(area.value());
+            rollout.set(None);
+            index.set(0);
+        })
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            filter.set(input.value());
+        })
+    };
+    let on_set_image = {
+        let set_image = set_image.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            set_image.set(input.value());
+        })
+    };
+    let on_fail = {
+        let fail = fail.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            fail.set(input.checked());
+        })
+    };
+    let on_start = {
+        let analysis = analysis.clone();
+        let set_image = set_image.clone();
+        let fail = fail.clone();
+        let rollout = rollout.clone();
+        let rollout_error = rollout_error.clone();
+        let index = index.clone();
+        let playing = playing.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(a) = analysis.as_ref() else { return };
+            match run_rollout(a, &set_image, *fail) {
+                Ok(r) => {
+                    rollout.set(Some(Rc::new(r)));
+                    rollout_error.set(None);
+                }
+                Err(message) => {
+                    rollout.set(None);
+                    rollout_error.set(Some(message));
+                }
+            }
+            index.set(0);
+            playing.set(false);
+        })
+    };
+    let length = rollout.as_ref().map_or(0, |r| r.steps.len());
+    let step = |delta: isize| {
+        let index = index.clone();
+        let playing = playing.clone();
+        Callback::from(move |_: MouseEvent| {
+            playing.set(false);
+            let next = index.saturating_add_signed(delta).min(length);
+            index.set(next);
+        })
+    };
+    let on_play = {
+        let playing = playing.clone();
+        let index = index.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !*playing && *index >= length {
+                index.set(0);
+            }
+            playing.set(!*playing);
+        })
+    };
+    let on_scrub = {
+        let index = index.clone();
+        let playing = playing.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            playing.set(false);
+            index.set(input.value().parse::<usize>().unwrap_or(0).min(length));
+        })
+    };
+    let on_share = {
+        let ds_text = ds_text.clone();
+        let cluster_text = cluster_text.clone();
+        let set_image = set_image.clone();
+        let rollout = rollout.clone();
+        Callback::from(move |_: MouseEvent| {
+            let stream = format!("{}\n---\n{}", ds_text.trim_end(), cluster_text.trim_start());
+            let mut hash = format!(
+                "yaml={}",
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(stream.as_bytes())
+            );
+            if rollout.is_some() && !set_image.is_empty() {
+                hash.push_str("&setImage=");
+                hash.push_str(&uri_component(&set_image));
+            }
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_hash(&hash);
+                if let Ok(href) = window.location().href() {
+                    let _ = window.navigator().clipboard().write_text(&href);
+                }
+            }
+        })
+    };
+
+    let (errors, warnings): (Vec<String>, Vec<String>) = match analysis.as_ref() {
+        Err(errors) => (errors.iter().map(describe).collect(), Vec::new()),
+        Ok(a) => (Vec::new(), a.warnings.iter().map(describe).collect()),
+    };
+    let body = match analysis.as_ref() {
+        Err(_) => html! {},
+        Ok(a) => view_cluster(a, rollout.as_deref(), *index, &filter),
+    };
+    let outcome = match rollout.as_deref() {
+        None => "none",
+        Some(_) if *index < length => "running",
+        Some(r) if r.outcome == Outcome::Complete => "complete",
+        Some(_) => "stalled",
+    };
+
+    html! {
+        <div class="playground">
+            <section class="editors">
+                <label class="editor">
+                    <span>{ "DaemonSet" }</span>
+                    <textarea spellcheck="false" value={(*ds_text).clone()} oninput={on_ds} aria-label="DaemonSet YAML" data-editor="daemonset" />
+                </label>
+                <label class="editor">
+                    <span>{ "Cluster: Nodes (a " }<code>{ "kubectl get nodes -o yaml" }</code>{ " dump works), optionally Pods" }</span>
+                    <textarea spellcheck="false" value={(*cluster_text).clone()} oninput={on_cluster} aria-label="Cluster YAML" data-editor="cluster" />
+                </label>
+                if !errors.is_empty() {
+                    <ul class="errors" role="alert">{ for errors.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
+                }
+                if !warnings.is_empty() {
+                    <ul class="warnings">{ for warnings.iter().map(|w| html! { <li>{ w }</li> }) }</ul>
+                }
+            </section>
+            <section class="rollout">
+                <form onsubmit={on_start}>
+                    <label>{ "kubectl set image " }
+                        <input value={(*set_image).clone()} oninput={on_set_image} placeholder="container=image:tag" size="40" spellcheck="false" aria-label="CONTAINER=IMAGE" />
+                    </label>
+                    <label><input type="checkbox" checked={*fail} onchange={on_fail} />{ " the new image cannot be pulled" }</label>
+                    <button type="submit" data-action="start-update">{ "Start update" }</button>
+                    <button type="button" onclick={on_share} data-action="share">{ "Copy share link" }</button>
+                </form>
+                if let Some(message) = rollout_error.as_ref() {
+                    <p class="errors" role="alert">{ message }</p>
+                }
+                <div class="controls" data-rollout-outcome={outcome}>
+                    <button type="button" onclick={step(-1)} data-action="step-back" disabled={rollout.is_none() || *index == 0}>{ "◀ Back" }</button>
+                    <button type="button" onclick={on_play} data-action="play" disabled={rollout.is_none()}>{ if *playing { "Pause" } else { "Play" } }</button>
+                    <button type="button" onclick={step(1)} data-action="step-forward" disabled={rollout.is_none() || *index >= length}>{ "Forward ▶" }</button>
+                    <input type="range" min="0" max={length.to_string()} value={index.to_string()} oninput={on_scrub} disabled={rollout.is_none()} aria-label="Timeline" />
+                    <span class="position">{ format!("step {} of {length}", *index) }</span>
+                </div>
+            </section>
+            <section class="cluster">
+                <input class="filter" type="search" placeholder="Filter nodes by name, label, taint or reason" value={(*filter).clone()} oninput={on_filter} aria-label="Filter nodes" />
+                { body }
+            </section>
+        </div>
+    }
+}
+
+/// `NAME=IMAGE` of the first container of the first DaemonSet in `text`, to start the
+/// update box from (the user edits the tag); empty when the text has none.
+fn first_container_image(text: &str) -> String {
+    let Ok(manifests) = daemonset_sim::manifest::read(&[daemonset_sim::manifest::Source {
+        name: DS_FILE,
+        text,
+    }]) else {
+        return String::new();
+    };
+    manifests
+        .daemon_sets
+        .first()
+        .and_then(|ds| ds.object.spec.template.spec.as_ref())
+        .and_then(|spec| spec.containers.first())
+        .map(|c| format!("{}={}", c.name, c.image.as_deref().unwrap_or("")))
+        .unwrap_or_default()
+}
+
+/// `encodeURIComponent` for the share link's `setImage`.
+fn uri_component(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'!'
+            | b'~'
+            | b'*'
+            | b'\''
+            | b'('
+            | b')' => out.push(char::from(b)),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The status line, counters and node cards for the placement, or for the rollout at
+/// `index`.
+fn view_cluster(a: &Analysis, rollout: Option<&Rollout>, index: usize, filter: &str) -> Html {
+    let state = rollout.and_then(|r| r.state_at(index));
+    let (status, message, time) = match rollout {
+        Some(r) if index > 0 => r
+            .steps
+            .get(index - 1)
+            .map(|s| (Some(s.status), s.message.clone(), s.time))
+            .unwrap_or((None, String::new(), 0)),
+        Some(r) => (Some(r.initial_status), r.initial_message.clone(), 0),
+        None => (None, String::new(), 0),
+    };
+    let desired = status.map_or(i64::from(a.placement.desired_number_scheduled), |s| {
+        s.desired_number_scheduled
+    });
+    let to = rollout.map(|r| r.revisions.to.clone());
+    let needle = filter.trim().to_lowercase();
+    let mut cards: Vec<Card> = Vec::new();
+    for (placed, info) in a.placement.nodes.iter().zip(&a.nodes) {
+        let mut reasons: Vec<String> = placed
+            .reasons
+            .iter()
+            .map(|r| r.message.to_string())
+            .collect();
+        let (pod, updated, pods) =
+            match state.and_then(|s| s.nodes().find(|n| *n.name == *placed.node)) {
+                Some(node) => {
+                    let min_ready = state.map_or(0, |s| s.min_ready);
+                    let now = state.map_or(0, |s| s.time);
+                    let pod = match node.pods.first() {
+                        None => "none",
+                        Some(p) if p.ready() => "running",
+                        Some(_) => "pending",
+                    };
+                    let updated = node.pods.first().is_some_and(|p| {
+                        Some(&p.revision) == to.as_ref() && p.available(min_ready, now)
+                    });
+                    let pods = node
+                        .pods
+                        .iter()
+                        .map(|p| {
+                            let what = if p.available(min_ready, now) {
+                                "available"
+                            } else if p.ready() {
+                                "ready"
+                            } else {
+                                "starting"
+                            };
+                            if let Some(problem) = &p.problem {
+                                reasons.push(problem.to_string());
+                            }
+                            format!("{} ({}, {what})", p.name, p.revision)
+                        })
+                        .collect();
+                    let wanted = node.should_run || !node.pods.is_empty();
+                    (pod, wanted.then_some(updated), pods)
+                }
+                None => (placed.pod.as_str(), None, Vec::new()),
+            };
+        let c = Card {
+            name: info.name.clone(),
+            role: info.role.clone(),
+            labels: info.labels.clone(),
+            taints: info.taints.clone(),
+            cordoned: info.cordoned,
+            pod,
+            updated,
+            pods,
+            reasons,
+        };
+        if needle.is_empty() || matches(&c, &needle) {
+            cards.push(c);
+        }
+    }
+    let shown = cards.len().min(MAX_CARDS);
+    let hidden = cards.len() - shown;
+    html! {
+        <>
+            <div class="summary" data-desired={desired.to_string()}>
+                <h2>{ format!("DaemonSet {}/{}", a.placement.namespace, a.placement.name) }</h2>
+                <dl>
+                    <dt>{ "desired" }</dt><dd>{ desired }</dd>
+                    if let Some(s) = status {
+                        <dt>{ "current" }</dt><dd>{ s.current_number_scheduled }</dd>
+                        <dt>{ "ready" }</dt><dd>{ s.number_ready }</dd>
+                        <dt>{ "up-to-date" }</dt><dd>{ s.updated_number_scheduled }</dd>
+                        <dt>{ "available" }</dt><dd>{ s.number_available }</dd>
+                        <dt>{ "unavailable" }</dt><dd>{ s.number_unavailable }</dd>
+                        <dt>{ "misscheduled" }</dt><dd>{ s.number_misscheduled }</dd>
+                    }
+                </dl>
+                if let Some(r) = rollout {
+                    <p class="strategy">{ format!("{} · revision {} → {}", r.strategy, r.revisions.from, r.revisions.to) }</p>
+                    <p class="message" data-time={time.to_string()}>
+                        <code>{ format!("t={}s $ kubectl rollout status ds/{}", time / 1000, a.placement.name) }</code>
+                        <br />{ message }
+                    </p>
+                    if index >= r.steps.len() {
+                        <p class="outcome">{ &r.reason }</p>
+                    }
+                }
+            </div>
+            <div class="nodes">
+                { for cards.iter().take(shown).map(card) }
+            </div>
+            if hidden > 0 {
+                <p class="more">{ format!("{hidden} more node(s) match; narrow the filter to see them.") }</p>
+            }
+        </>
+    }
+}
+
+fn matches(c: &Card, needle: &str) -> bool {
+    c.name.to_lowercase().contains(needle)
+        || c.role.to_lowercase().contains(needle)
+        || c.labels
+            .iter()
+            .chain(&c.taints)
+            .chain(&c.reasons)
+            .any(|t| t.to_lowercase().contains(needle))
+        || c.pod == needle
+}
