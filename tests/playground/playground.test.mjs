@@ -128,6 +128,32 @@ test("a #yaml= link loads its text and &setImage= prepares the update", async ()
   await ctx.close();
 });
 
+test("after the first visit the page works offline", async () => {
+  const { page, ctx } = await open();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForSelector("[data-desired]");
+  await ctx.setOffline(true);
+  await page.reload();
+  await page.waitForSelector("[data-desired]");
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "4");
+  await ctx.close();
+});
+
+test("a cluster file loads through the file input", async () => {
+  const { page, ctx } = await open();
+  const nodes = Array.from({ length: 3000 }, (_, i) =>
+    `- apiVersion: v1\n  kind: Node\n  metadata:\n    name: node-${String(i).padStart(4, "0")}\n    labels: {kubernetes.io/os: linux}\n  status:\n    allocatable: {cpu: "4", memory: 16Gi, pods: "110"}\n`).join("");
+  await page.setInputFiles('[data-load="cluster"]', { name: "nodes.yaml", mimeType: "text/yaml", buffer: Buffer.from("apiVersion: v1\nkind: List\nitems:\n" + nodes) });
+  await page.waitForSelector('[data-desired="3000"]');
+  // Thousands of nodes are summarised, not drawn all at once.
+  assert.ok((await page.locator("[data-node]").count()) <= 300);
+  await page.fill(".filter", "node-2999");
+  await page.waitForSelector('[data-node="node-2999"]');
+  assert.equal(await page.locator("[data-node]").count(), 1);
+  await ctx.close();
+});
+
 test("the page asks nothing of any other origin", () => {
   assert.deepEqual(outside, []);
 });

@@ -28,6 +28,32 @@ pub struct AppProps {
     pub storage_key: Option<String>,
 }
 
+/// Reads a dropped or chosen file as text into `target` (UTF-8; YAML or JSON).
+fn load_file(file: web_sys::File, target: UseStateHandle<String>, reset: Callback<()>) {
+    yew::platform::spawn_local(async move {
+        if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            if let Some(text) = text.as_string() {
+                target.set(text);
+                reset.emit(());
+            }
+        }
+    });
+}
+
+/// The first file of a file input's change event.
+fn chosen_file(e: &Event) -> Option<web_sys::File> {
+    let input: HtmlInputElement = e.target_unchecked_into();
+    input.files().and_then(|files| files.get(0))
+}
+
+/// The first file dropped.
+fn dropped_file(e: &DragEvent) -> Option<web_sys::File> {
+    e.prevent_default();
+    e.data_transfer()
+        .and_then(|t| t.files())
+        .and_then(|files| files.get(0))
+}
+
 fn save(key: Option<&str>, name: &str, text: &str) {
     let Some(key) = key else { return };
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
@@ -157,6 +183,33 @@ pub fn app(props: &AppProps) -> Html {
             index.set(0);
         })
     };
+    let reset = {
+        let rollout = rollout.clone();
+        let index = index.clone();
+        Callback::from(move |()| {
+            rollout.set(None);
+            index.set(0);
+        })
+    };
+    let file_into = |target: &UseStateHandle<String>| {
+        let target = target.clone();
+        let reset = reset.clone();
+        Callback::from(move |e: Event| {
+            if let Some(file) = chosen_file(&e) {
+                load_file(file, target.clone(), reset.clone());
+            }
+        })
+    };
+    let drop_into = |target: &UseStateHandle<String>| {
+        let target = target.clone();
+        let reset = reset.clone();
+        Callback::from(move |e: DragEvent| {
+            if let Some(file) = dropped_file(&e) {
+                load_file(file, target.clone(), reset.clone());
+            }
+        })
+    };
+    let allow_drop = Callback::from(|e: DragEvent| e.prevent_default());
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -274,14 +327,16 @@ pub fn app(props: &AppProps) -> Html {
     html! {
         <div class="playground">
             <section class="editors">
-                <label class="editor">
-                    <span>{ "DaemonSet" }</span>
-                    <textarea spellcheck="false" value={(*ds_text).clone()} oninput={on_ds} aria-label="DaemonSet YAML" data-editor="daemonset" />
-                </label>
-                <label class="editor">
-                    <span>{ "Cluster: Nodes (a " }<code>{ "kubectl get nodes -o yaml" }</code>{ " dump works), optionally Pods" }</span>
-                    <textarea spellcheck="false" value={(*cluster_text).clone()} oninput={on_cluster} aria-label="Cluster YAML" data-editor="cluster" />
-                </label>
+                <div class="editor">
+                    <label for="editor-daemonset">{ "DaemonSet" }</label>
+                    <textarea id="editor-daemonset" spellcheck="false" value={(*ds_text).clone()} oninput={on_ds} ondrop={drop_into(&ds_text)} ondragover={allow_drop.clone()} aria-label="DaemonSet YAML" data-editor="daemonset" />
+                    <input type="file" accept=".yaml,.yml,.json,application/json,text/yaml" onchange={file_into(&ds_text)} aria-label="Load a DaemonSet file" data-load="daemonset" />
+                </div>
+                <div class="editor">
+                    <label for="editor-cluster">{ "Cluster: Nodes (a " }<code>{ "kubectl get nodes -o yaml" }</code>{ " dump works), optionally Pods" }</label>
+                    <textarea id="editor-cluster" spellcheck="false" value={(*cluster_text).clone()} oninput={on_cluster} ondrop={drop_into(&cluster_text)} ondragover={allow_drop} aria-label="Cluster YAML" data-editor="cluster" />
+                    <input type="file" accept=".yaml,.yml,.json,application/json,text/yaml" onchange={file_into(&cluster_text)} aria-label="Load a cluster file" data-load="cluster" />
+                </div>
                 if !errors.is_empty() {
                     <ul class="errors" role="alert">{ for errors.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
                 }
