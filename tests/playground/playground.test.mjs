@@ -140,6 +140,33 @@ test("after the first visit the page works offline", async () => {
   await ctx.close();
 });
 
+test("nodes are edited in place as kubectl would, and verdicts follow at once", async () => {
+  const { page, ctx } = await open();
+  await page.fill('[data-kubectl="command"]', "kubectl taint nodes worker-1 dedicated=db:NoExecute");
+  await page.click('[data-action="kubectl"]');
+  await page.waitForSelector('[data-node="worker-1"][data-pod="none"]');
+  assert.equal(await page.textContent('[data-kubectl="reply"]'), "node/worker-1 tainted");
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
+  assert.match(await page.textContent('[data-node="worker-1"]'), /untolerated taint \{dedicated: db\}/);
+  await page.click('[data-node="worker-2"] [data-action="cordon"]');
+  assert.equal(await page.textContent('[data-kubectl="reply"]'), "node/worker-2 cordoned");
+  assert.equal(await attr(page, '[data-node="worker-2"]', "data-pod"), "running", "daemon pods tolerate cordoned nodes");
+  await page.click('[data-node="gpu-1"] [data-action="delete-node"]');
+  await page.waitForSelector('[data-node="gpu-1"]', { state: "detached" });
+  await page.click('[data-action="add-node"]');
+  await page.waitForSelector('[data-node="new-node-1"]');
+  // The new node is a copy of worker-1, taint included, so it gets no pod either.
+  assert.equal(await attr(page, '[data-node="new-node-1"]', "data-pod"), "none");
+  assert.match(await page.textContent('[data-node="new-node-1"]'), /dedicated=db:NoExecute/);
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
+  await page.fill('[data-kubectl="command"]', "taint nodes nowhere a=b:NoSchedule");
+  await page.click('[data-action="kubectl"]');
+  assert.equal(await page.textContent('[data-kubectl="reply"]'), 'Error from server (NotFound): nodes "nowhere" not found');
+  await page.click('[data-action="undo-edit"]');
+  await page.waitForSelector('[data-node="new-node-1"]', { state: "detached" });
+  await ctx.close();
+});
+
 test("a cluster file loads through the file input", async () => {
   const { page, ctx } = await open();
   const nodes = Array.from({ length: 3000 }, (_, i) =>

@@ -1,6 +1,7 @@
 //! What the playground shows, computed from the two texts: the manifests read, the
 //! placement of the first DaemonSet, and facts about each node for its card.
 
+use super::edits::{apply, NodeEdit};
 use daemonset_sim::manifest::{read, Diagnostic, Manifests, Source};
 use daemonset_sim::placement::taints::kubectl_form;
 use daemonset_sim::placement::{place, DaemonSetPlacement, PlaceError, PlaceOptions};
@@ -49,7 +50,11 @@ impl PartialEq for Analysis {
 ///
 /// # Errors
 /// Input errors with file, line and column.
-pub fn analyse(daemon_set: &str, cluster: &str) -> Result<Analysis, Vec<Diagnostic>> {
+pub fn analyse(
+    daemon_set: &str,
+    cluster: &str,
+    edits: &[NodeEdit],
+) -> Result<Analysis, Vec<Diagnostic>> {
     let sources = [
         Source {
             name: DS_FILE,
@@ -60,7 +65,15 @@ pub fn analyse(daemon_set: &str, cluster: &str) -> Result<Analysis, Vec<Diagnost
             text: cluster,
         },
     ];
-    let manifests = read(&sources)?;
+    let mut manifests = read(&sources)?;
+    for edit in edits {
+        if let Err(e) = apply(&mut manifests.nodes, edit) {
+            manifests.warnings.push(Diagnostic::file(
+                CLUSTER_FILE,
+                format!("`{}` no longer applies: {e}", edit.command()),
+            ));
+        }
+    }
     let report = place(
         &manifests,
         &PlaceOptions::default(),

@@ -2,6 +2,7 @@
 
 use super::analysis::{analyse, describe, Analysis, CLUSTER_FILE, DS_FILE};
 use super::cards::{card, Card};
+use super::edits::{self, NodeEdit};
 use base64::Engine as _;
 use daemonset_sim::rollout::{scenario, simulate, Outcome, Rollout, RolloutOptions, Update};
 use std::cell::Cell;
@@ -102,9 +103,16 @@ pub fn app(props: &AppProps) -> Html {
     let index = use_state(|| 0usize);
     let playing = use_state(|| false);
 
+    let edits = use_state(Vec::<NodeEdit>::new);
+    let reply = use_state(|| None::<Result<String, String>>);
+    let command = use_state(String::new);
     let analysis = use_memo(
-        ((*ds_text).clone(), (*cluster_text).clone()),
-        |(ds, cluster)| analyse(ds, cluster),
+        (
+            (*ds_text).clone(),
+            (*cluster_text).clone(),
+            (*edits).clone(),
+        ),
+        |(ds, cluster, edits)| analyse(ds, cluster, edits),
     );
 
     {
@@ -210,6 +218,100 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let allow_drop = Callback::from(|e: DragEvent| e.prevent_default());
+    // A kubectl node command, from the command box or a card's button.
+    let on_edit = {
+        let analysis = analysis.clone();
+        let edits = edits.clone();
+        let reply = reply.clone();
+        let reset = reset.clone();
+        Callback::from(move |line: String| {
+            let edit = match edits::parse(&line) {
+                Ok(edit) => edit,
+                Err(e) => return reply.set(Some(Err(e))),
+            };
+            let Ok(a) = analysis.as_ref() else {
+                return reply.set(Some(Err("fix the errors in the editors first".to_owned())));
+            };
+            let mut nodes = a.manifests.nodes.clone();
+            match edits::apply(&mut nodes, &edit) {
+                Ok(output) => {
+                    let mut list = (*edits).clone();
+                    list.push(edit);
+                    edits.set(list);
+                    reply.set(Some(Ok(output)));
+                    reset.emit(());
+                }
+                Err(e) => reply.set(Some(Err(e))),
+            }
+        })
+    };
+    let on_command_input = {
+        let command = command.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            command.set(input.value());
+        })
+    };
+    let on_command = {
+        let command = command.clone();
+        let on_edit = on_edit.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_edit.emit((*command).clone());
+            command.set(String::new());
+        })
+    };
+    let on_add_node = {
+        let analysis = analysis.clone();
+        let edits = edits.clone();
+        let reply = reply.clone();
+        let reset = reset.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Ok(a) = analysis.as_ref() else { return };
+            let Some(like) = a
+                .nodes
+                .iter()
+                .find(|n| !n.role.contains("control-plane"))
+                .or(a.nodes.first())
+                .map(|n| n.name.clone())
+            else {
+                return reply.set(Some(Err(
+                    "add-node copies a node, and there is none".to_owned()
+                )));
+            };
+            let taken: std::collections::HashSet<&str> =
+                a.nodes.iter().map(|n| n.name.as_str()).collect();
+            let name = (1..)
+                .map(|i| format!("new-node-{i}"))
+                .find(|n| !taken.contains(n.as_str()))
+                .unwrap_or_default();
+            let edit = NodeEdit::Add(name, like);
+            let mut nodes = a.manifests.nodes.clone();
+            match edits::apply(&mut nodes, &edit) {
+                Ok(output) => {
+                    let mut list = (*edits).clone();
+                    list.push(edit);
+                    edits.set(list);
+                    reply.set(Some(Ok(output)));
+                    reset.emit(());
+                }
+                Err(e) => reply.set(Some(Err(e))),
+            }
+        })
+    };
+    let on_undo_edit = {
+        let edits = edits.clone();
+        let reply = reply.clone();
+        let reset = reset.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut list = (*edits).clone();
+            if let Some(undone) = list.pop() {
+                reply.set(Some(Ok(format!("undone: {}", undone.command()))));
+            }
+            edits.set(list);
+            reset.emit(());
+        })
+    };
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -315,7 +417,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     let body = match analysis.as_ref() {
         Err(_) => html! {},
-        Ok(a) => view_cluster(a, rollout.as_deref(), *index, &filter),
+        Ok(a) => view_cluster(a, rollout.as_deref(), *index, &filter, &on_edit),
     };
     let outcome = match rollout.as_deref() {
         None => "none",
@@ -365,6 +467,21 @@ pub fn app(props: &AppProps) -> Html {
                 </div>
             </section>
             <section class="cluster">
+                <form class="kubectl" onsubmit={on_command}>
+                    <label for="kubectl-command"><code>{ "$ kubectl" }</code></label>
+                    <input id="kubectl-command" value={(*command).clone()} oninput={on_command_input} placeholder="taint nodes worker-1 dedicated=gpu:NoSchedule" size="48" spellcheck="false" aria-label="kubectl node command" data-kubectl="command" />
+                    <button type="submit" data-action="kubectl">{ "Run" }</button>
+                    <button type="button" onclick={on_add_node} data-action="add-node">{ "Add a node" }</button>
+                    if !edits.is_empty() {
+                        <button type="button" onclick={on_undo_edit} data-action="undo-edit">{ "Undo last edit" }</button>
+                    }
+                </form>
+                if let Some(answer) = reply.as_ref() {
+                    <pre class={if answer.is_ok() { "reply" } else { "reply error" }} data-kubectl="reply">{ match answer { Ok(t) | Err(t) => t.clone() } }</pre>
+                }
+                if !edits.is_empty() {
+                    <ul class="edits" data-kubectl="edits">{ for edits.iter().map(|e| html! { <li><code>{ e.command() }</code></li> }) }</ul>
+                }
                 <input class="filter" type="search" placeholder="Filter nodes by name, label, taint or reason" value={(*filter).clone()} oninput={on_filter} aria-label="Filter nodes" />
                 { body }
             </section>
@@ -415,7 +532,13 @@ fn uri_component(text: &str) -> String {
 
 /// The status line, counters and node cards for the placement, or for the rollout at
 /// `index`.
-fn view_cluster(a: &Analysis, rollout: Option<&Rollout>, index: usize, filter: &str) -> Html {
+fn view_cluster(
+    a: &Analysis,
+    rollout: Option<&Rollout>,
+    index: usize,
+    filter: &str,
+    on_edit: &Callback<String>,
+) -> Html {
     let state = rollout.and_then(|r| r.state_at(index));
     let (status, message, time) = match rollout {
         Some(r) if index > 0 => r
@@ -517,7 +640,7 @@ fn view_cluster(a: &Analysis, rollout: Option<&Rollout>, index: usize, filter: &
                 }
             </div>
             <div class="nodes">
-                { for cards.iter().take(shown).map(card) }
+                { for cards.iter().take(shown).map(|c| card(c, on_edit)) }
             </div>
             if hidden > 0 {
                 <p class="more">{ format!("{hidden} more node(s) match; narrow the filter to see them.") }</p>

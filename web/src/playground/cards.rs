@@ -26,8 +26,22 @@ pub struct Card {
     pub reasons: Vec<String>,
 }
 
-/// Renders a card.
-pub fn card(c: &Card) -> Html {
+/// Renders a card; `on_edit` receives the kubectl command of its buttons.
+pub fn card(c: &Card, on_edit: &yew::Callback<String>) -> Html {
+    let cordon = {
+        let on_edit = on_edit.clone();
+        let command = if c.cordoned {
+            format!("uncordon {}", c.name)
+        } else {
+            format!("cordon {}", c.name)
+        };
+        yew::Callback::from(move |_: yew::MouseEvent| on_edit.emit(command.clone()))
+    };
+    let remove = {
+        let on_edit = on_edit.clone();
+        let command = format!("delete node {}", c.name);
+        yew::Callback::from(move |_: yew::MouseEvent| on_edit.emit(command.clone()))
+    };
     let updated = c.updated.map(|u| if u { "true" } else { "false" });
     let badge = match c.pod {
         "running" => "pod running",
@@ -54,6 +68,10 @@ pub fn card(c: &Card) -> Html {
             if !c.reasons.is_empty() {
                 <ul class="reasons">{ for c.reasons.iter().map(|r| html! { <li>{ r }</li> }) }</ul>
             }
+            <p class="actions">
+                <button type="button" class="small" onclick={cordon} data-action="cordon">{ if c.cordoned { "uncordon" } else { "cordon" } }</button>
+                <button type="button" class="small" onclick={remove} data-action="delete-node">{ "delete" }</button>
+            </p>
         </article>
     }
 }

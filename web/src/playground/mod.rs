@@ -7,6 +7,7 @@
 mod analysis;
 mod app;
 mod cards;
+mod edits;
 
 use app::{App, AppProps};
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
