@@ -130,3 +130,47 @@ fn guide_on_delete_replaces_only_deleted_pods() {
     let replaced = roll("rolling-update.yaml", &options, on_delete);
     assert_eq!(replaced.outcome, Outcome::Complete, "{}", replaced.reason);
 }
+
+/// Every preset of the playground: the guide's complete examples and its fragments merged
+/// into complete DaemonSets (`tests/fixtures/guide/merged/`), against the sample cluster.
+#[test]
+fn guide_presets_place_on_the_sample_cluster() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/guide");
+    let cluster =
+        std::fs::read_to_string(dir.join("cluster.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    for (file, desired) in [
+        ("basic-daemonset.yaml", 3),
+        ("node-selection.yaml", 2),
+        ("rolling-update.yaml", 3),
+        ("merged/control-plane-tolerations.yaml", 4),
+        ("merged/on-delete.yaml", 3),
+        ("merged/privileged-agent.yaml", 3),
+        ("merged/resources.yaml", 3),
+        ("merged/priority-class.yaml", 3),
+        ("merged/system-pattern.yaml", 5),
+    ] {
+        let text =
+            std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let sources = [
+            Source {
+                name: file,
+                text: &text,
+            },
+            Source {
+                name: "cluster.yaml",
+                text: &cluster,
+            },
+        ];
+        let report = place_sources(&sources, &PlaceOptions::default())
+            .unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        assert_eq!(
+            report.daemon_sets[0].desired_number_scheduled, desired,
+            "{file}"
+        );
+        assert_eq!(report.daemon_sets[0].nodes.len(), 5, "{file}");
+    }
+    let merged = std::fs::read_dir(dir.join("merged"))
+        .map(Iterator::count)
+        .unwrap_or(0);
+    assert_eq!(merged, 6, "every merged preset is checked above");
+}

@@ -52,16 +52,36 @@ async function open(url = base, context) {
 
 const attr = (page, selector, name) => page.getAttribute(selector, name);
 
-test("the preset cluster shows where pods land, and why not", async () => {
+test("the guide's first example on the sample cluster shows where pods land, and why not", async () => {
   const { page, ctx } = await open();
-  assert.equal(await attr(page, "[data-desired]", "data-desired"), "4");
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
   assert.equal(await page.locator("[data-node]").count(), 5);
   assert.equal(await attr(page, '[data-node="gpu-1"]', "data-pod"), "none");
+  assert.equal(await attr(page, '[data-node="control-plane-1"]', "data-pod"), "none");
   assert.equal(await attr(page, '[data-node="worker-3"]', "data-pod"), "running");
-  assert.equal(await attr(page, '[data-node="control-plane-1"]', "data-pod"), "running");
-  const gpu = await page.textContent('[data-node="gpu-1"]');
-  assert.match(gpu, /untolerated taint \{nvidia\.com\/gpu: present\}/);
+  assert.match(await page.textContent('[data-node="gpu-1"]'), /untolerated taint \{nvidia\.com\/gpu: present\}/);
+  assert.match(await page.textContent('[data-node="control-plane-1"]'), /untolerated taint \{node-role\.kubernetes\.io\/control-plane: \}/);
   await page.screenshot({ path: join(SITE, "..", "playground.png"), fullPage: true });
+  await ctx.close();
+});
+
+test("every example of the guide loads as a preset", async () => {
+  const { page, ctx } = await open();
+  const labels = await page.locator('[data-preset="select"] option:not([disabled])').allTextContents();
+  assert.equal(labels.length, 10);
+  await page.selectOption('[data-preset="select"]', { label: "Node selection (nodeSelector)" });
+  await page.waitForSelector('[data-desired="2"]');
+  assert.match(await page.textContent('[data-preset="note"]'), /monitoring=enabled/);
+  await page.selectOption('[data-preset="select"]', { label: "System pattern (tolerate everything, host network and PID)" });
+  await page.waitForSelector('[data-desired="5"]');
+  await page.selectOption('[data-preset="select"]', { label: "ServiceAccount (as in the guide: no selector)" });
+  await page.waitForSelector(".errors");
+  assert.match(await page.textContent(".errors"), /spec\.selector/);
+  for (const label of labels.filter((l) => !l.startsWith("ServiceAccount"))) {
+    await page.selectOption('[data-preset="select"]', { label });
+    await page.waitForSelector("[data-desired]");
+    assert.equal(await page.locator(".errors").count(), 0, label);
+  }
   await ctx.close();
 });
 
@@ -72,7 +92,7 @@ test("an error shows its line and never clears the editor; text survives a reloa
   await editor.fill(text);
   await page.waitForSelector(".errors");
   const errors = await page.textContent(".errors");
-  assert.match(errors, /daemonset\.yaml line 14, column 3: spec\.tempalte: /);
+  assert.match(errors, /daemonset\.yaml line 9, column 3: spec\.tempalte: /);
   assert.equal(await editor.inputValue(), text);
   await page.reload();
   await page.waitForSelector('[data-editor="daemonset"]');
@@ -95,7 +115,7 @@ test("an update steps forward to the end and back", async () => {
     assert.ok(steps < 100, "the rollout should end");
   }
   assert.equal(await attr(page, "[data-rollout-outcome]", "data-rollout-outcome"), "complete");
-  for (const node of ["control-plane-1", "worker-1", "worker-2", "worker-3"]) {
+  for (const node of ["worker-1", "worker-2", "worker-3"]) {
     assert.equal(await attr(page, `[data-node="${node}"]`, "data-updated"), "true", node);
   }
   assert.match(await page.textContent(".message"), /daemon set "log-collector" successfully rolled out/);
@@ -136,7 +156,7 @@ test("after the first visit the page works offline", async () => {
   await ctx.setOffline(true);
   await page.reload();
   await page.waitForSelector("[data-desired]");
-  assert.equal(await attr(page, "[data-desired]", "data-desired"), "4");
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
   await ctx.close();
 });
 
@@ -146,7 +166,7 @@ test("nodes are edited in place as kubectl would, and verdicts follow at once", 
   await page.click('[data-action="kubectl"]');
   await page.waitForSelector('[data-node="worker-1"][data-pod="none"]');
   assert.equal(await page.textContent('[data-kubectl="reply"]'), "node/worker-1 tainted");
-  assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "2");
   assert.match(await page.textContent('[data-node="worker-1"]'), /untolerated taint \{dedicated: db\}/);
   await page.click('[data-node="worker-2"] [data-action="cordon"]');
   assert.equal(await page.textContent('[data-kubectl="reply"]'), "node/worker-2 cordoned");
@@ -158,7 +178,7 @@ test("nodes are edited in place as kubectl would, and verdicts follow at once", 
   // The new node is a copy of worker-1, taint included, so it gets no pod either.
   assert.equal(await attr(page, '[data-node="new-node-1"]', "data-pod"), "none");
   assert.match(await page.textContent('[data-node="new-node-1"]'), /dedicated=db:NoExecute/);
-  assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "2");
   await page.fill('[data-kubectl="command"]', "taint nodes nowhere a=b:NoSchedule");
   await page.click('[data-action="kubectl"]');
   assert.equal(await page.textContent('[data-kubectl="reply"]'), 'Error from server (NotFound): nodes "nowhere" not found');

@@ -3,6 +3,7 @@
 use super::analysis::{analyse, describe, Analysis, CLUSTER_FILE, DS_FILE};
 use super::cards::{card, Card};
 use super::edits::{self, NodeEdit};
+use super::presets::{CLUSTER, PRESETS};
 use base64::Engine as _;
 use daemonset_sim::rollout::{scenario, simulate, Outcome, Rollout, RolloutOptions, Update};
 use std::cell::Cell;
@@ -312,6 +313,32 @@ pub fn app(props: &AppProps) -> Html {
             reset.emit(());
         })
     };
+    let note = use_state(|| None::<&'static str>);
+    let on_preset = {
+        let ds_text = ds_text.clone();
+        let cluster_text = cluster_text.clone();
+        let set_image = set_image.clone();
+        let note = note.clone();
+        let edits = edits.clone();
+        let reset = reset.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let Some(preset) = select
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| PRESETS.get(i))
+            else {
+                return;
+            };
+            ds_text.set(preset.daemon_set.to_owned());
+            cluster_text.set(CLUSTER.to_owned());
+            set_image.set(first_container_image(preset.daemon_set));
+            note.set(Some(preset.note));
+            edits.set(Vec::new());
+            reset.emit(());
+        })
+    };
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -428,6 +455,17 @@ pub fn app(props: &AppProps) -> Html {
 
     html! {
         <div class="playground">
+            <section class="presets">
+                <label>{ "Examples from the study guide (run against a sample cluster): " }
+                    <select onchange={on_preset} aria-label="Preset" data-preset="select">
+                        <option value="" selected=true disabled=true>{ "choose an example…" }</option>
+                        { for PRESETS.iter().enumerate().map(|(i, p)| html! { <option value={i.to_string()}>{ p.label }</option> }) }
+                    </select>
+                </label>
+                if let Some(text) = *note {
+                    <p class="note" data-preset="note">{ text }</p>
+                }
+            </section>
             <section class="editors">
                 <div class="editor">
                     <label for="editor-daemonset">{ "DaemonSet" }</label>

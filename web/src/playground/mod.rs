@@ -8,13 +8,15 @@ mod analysis;
 mod app;
 mod cards;
 mod edits;
+mod presets;
 
 use app::{App, AppProps};
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 
 /// Mounts the playground into `element`. `options` is JSON: `{ "daemonSet": "<yaml>",
-/// "cluster": "<yaml>", "setImage": "c=img", "storageKey": "..." }`, every key optional;
-/// with `storageKey`, whatever the user types is saved in `localStorage` under it.
+/// "cluster": "<yaml>", "setImage": "c=img", "storageKey": "..." }`, every key optional
+/// (without either text, the guide's first example and the sample cluster); with
+/// `storageKey`, whatever the user types is saved in `localStorage` under it.
 ///
 /// # Errors
 /// When `options` is not JSON.
@@ -26,9 +28,21 @@ pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), 
         serde_json::from_str(options).map_err(|e| JsError::new(&format!("options: {e}")))?
     };
     let text = |key: &str| o[key].as_str().map(str::to_owned);
+    let fresh = text("daemonSet").is_none() && text("cluster").is_none();
+    let (daemon_set, cluster) = if fresh {
+        (
+            presets::PRESETS[0].daemon_set.to_owned(),
+            presets::CLUSTER.to_owned(),
+        )
+    } else {
+        (
+            text("daemonSet").unwrap_or_default(),
+            text("cluster").unwrap_or_default(),
+        )
+    };
     let props = AppProps {
-        daemon_set: text("daemonSet").unwrap_or_default(),
-        cluster: text("cluster").unwrap_or_default(),
+        daemon_set,
+        cluster,
         set_image: text("setImage"),
         storage_key: text("storageKey"),
     };
