@@ -206,9 +206,15 @@ fn playground(ctx: &mut Ctx) -> Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     let test = cmd::workspace_root().join("tests/playground/playground.test.mjs");
+    let bench = cmd::target_dir().join("bench");
+    let dump = bench.join(format!("nodes-{}.yaml", crate::gen::DEFAULT_NODES));
+    if !dump.is_file() {
+        crate::gen::write_bench_inputs(&bench, crate::gen::DEFAULT_NODES)?;
+    }
     cmd::run(
         std::process::Command::new("node")
             .env("DSIM_SITE", &site)
+            .env("DSIM_NODES_5000", &dump)
             .env("DSIM_CHROMIUM", browser)
             .env("DSIM_PLAYWRIGHT", playwright)
             .arg("--test")

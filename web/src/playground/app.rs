@@ -14,6 +14,21 @@ use yew::prelude::*;
 /// The most node cards drawn at once; the rest are counted, and the filter narrows them.
 const MAX_CARDS: usize = 240;
 
+/// The text of an editor, shared rather than copied (cluster dumps run to tens of MB).
+type Text = Rc<str>;
+
+/// Texts above this size are not kept in `localStorage` (browsers allow a few MB).
+const MAX_SAVED: usize = 2 * 1024 * 1024;
+
+/// Texts above this size are summarised instead of drawn in the editor, unless asked.
+const LARGE_TEXT: usize = 512 * 1024;
+
+/// Milliseconds after the last keystroke before the texts are read again.
+const SETTLE_MS: u64 = 150;
+
+/// The same for texts over 256 KiB (cluster dumps), which take longer to read.
+const SETTLE_LARGE_MS: u64 = 400;
+
 /// Milliseconds between steps while playing.
 const PLAY_INTERVAL_MS: u64 = 700;
 
@@ -31,11 +46,11 @@ pub struct AppProps {
 }
 
 /// Reads a dropped or chosen file as text into `target` (UTF-8; YAML or JSON).
-fn load_file(file: web_sys::File, target: UseStateHandle<String>, reset: Callback<()>) {
+fn load_file(file: web_sys::File, target: UseStateHandle<Text>, reset: Callback<()>) {
     yew::platform::spawn_local(async move {
         if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
             if let Some(text) = text.as_string() {
-                target.set(text);
+                target.set(Text::from(text));
                 reset.emit(());
             }
         }
@@ -58,6 +73,9 @@ fn dropped_file(e: &DragEvent) -> Option<web_sys::File> {
 
 fn save(key: Option<&str>, name: &str, text: &str) {
     let Some(key) = key else { return };
+    if text.len() > MAX_SAVED {
+        return;
+    }
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(&format!("{key}:{name}"), text);
     }
@@ -89,8 +107,9 @@ fn run_rollout(analysis: &Analysis, set_image: &str, fail: bool) -> Result<Rollo
 /// The page.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let ds_text = use_state(|| props.daemon_set.clone());
-    let cluster_text = use_state(|| props.cluster.clone());
+    let ds_text = use_state(|| Text::from(props.daemon_set.as_str()));
+    let cluster_text = use_state(|| Text::from(props.cluster.as_str()));
+    let edit_large = use_state(|| false);
     let filter = use_state(String::new);
     let set_image = use_state(|| {
         props
@@ -107,19 +126,44 @@ pub fn app(props: &AppProps) -> Html {
     let edits = use_state(Vec::<NodeEdit>::new);
     let reply = use_state(|| None::<Result<String, String>>);
     let command = use_state(String::new);
+    // The texts are read a moment after typing stops, so that a large cluster dump is
+    // not re-read on every keystroke; the editors themselves update at once.
+    let settled = use_state(|| (Text::clone(&ds_text), Text::clone(&cluster_text)));
+    let typing = use_mut_ref(|| 0u64);
+    {
+        let settled = settled.clone();
+        let typing = typing.clone();
+        use_effect_with(
+            (Text::clone(&ds_text), Text::clone(&cluster_text)),
+            move |texts: &(Text, Text)| {
+                let texts = texts.clone();
+                if *settled != texts {
+                    *typing.borrow_mut() += 1;
+                    let ticket = *typing.borrow();
+                    let delay = if texts.0.len() + texts.1.len() > 256 * 1024 {
+                        SETTLE_LARGE_MS
+                    } else {
+                        SETTLE_MS
+                    };
+                    yew::platform::spawn_local(async move {
+                        yew::platform::time::sleep(std::time::Duration::from_millis(delay)).await;
+                        if *typing.borrow() == ticket {
+                            settled.set(texts);
+                        }
+                    });
+                }
+            },
+        );
+    }
     let analysis = use_memo(
-        (
-            (*ds_text).clone(),
-            (*cluster_text).clone(),
-            (*edits).clone(),
-        ),
-        |(ds, cluster, edits)| analyse(ds, cluster, edits),
+        ((*settled).clone(), (*edits).clone()),
+        |((ds, cluster), edits)| analyse(ds, cluster, edits),
     );
 
     {
         let key = props.storage_key.clone();
         use_effect_with(
-            ((*ds_text).clone(), (*cluster_text).clone()),
+            (Text::clone(&ds_text), Text::clone(&cluster_text)),
             move |(ds, cluster)| {
                 save(key.as_deref(), "daemonset", ds);
                 save(key.as_deref(), "cluster", cluster);
@@ -176,7 +220,7 @@ pub fn app(props: &AppProps) -> Html {
         let index = index.clone();
         Callback::from(move |e: InputEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
-            ds_text.set(area.value());
+            ds_text.set(Text::from(area.value()));
             rollout.set(None);
             index.set(0);
         })
@@ -187,7 +231,7 @@ pub fn app(props: &AppProps) -> Html {
         let index = index.clone();
         Callback::from(move |e: InputEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
-            cluster_text.set(area.value());
+            cluster_text.set(Text::from(area.value()));
             rollout.set(None);
             index.set(0);
         })
@@ -200,7 +244,7 @@ pub fn app(props: &AppProps) -> Html {
             index.set(0);
         })
     };
-    let file_into = |target: &UseStateHandle<String>| {
+    let file_into = |target: &UseStateHandle<Text>| {
         let target = target.clone();
         let reset = reset.clone();
         Callback::from(move |e: Event| {
@@ -209,7 +253,7 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
-    let drop_into = |target: &UseStateHandle<String>| {
+    let drop_into = |target: &UseStateHandle<Text>| {
         let target = target.clone();
         let reset = reset.clone();
         Callback::from(move |e: DragEvent| {
@@ -331,8 +375,8 @@ pub fn app(props: &AppProps) -> Html {
             else {
                 return;
             };
-            ds_text.set(preset.daemon_set.to_owned());
-            cluster_text.set(CLUSTER.to_owned());
+            ds_text.set(Text::from(preset.daemon_set));
+            cluster_text.set(Text::from(CLUSTER));
             set_image.set(first_container_image(preset.daemon_set));
             note.set(Some(preset.note));
             edits.set(Vec::new());
@@ -469,12 +513,19 @@ pub fn app(props: &AppProps) -> Html {
             <section class="editors">
                 <div class="editor">
                     <label for="editor-daemonset">{ "DaemonSet" }</label>
-                    <textarea id="editor-daemonset" spellcheck="false" value={(*ds_text).clone()} oninput={on_ds} ondrop={drop_into(&ds_text)} ondragover={allow_drop.clone()} aria-label="DaemonSet YAML" data-editor="daemonset" />
+                    <textarea id="editor-daemonset" spellcheck="false" value={ds_text.to_string()} oninput={on_ds} ondrop={drop_into(&ds_text)} ondragover={allow_drop.clone()} aria-label="DaemonSet YAML" data-editor="daemonset" />
                     <input type="file" accept=".yaml,.yml,.json,application/json,text/yaml" onchange={file_into(&ds_text)} aria-label="Load a DaemonSet file" data-load="daemonset" />
                 </div>
                 <div class="editor">
                     <label for="editor-cluster">{ "Cluster: Nodes (a " }<code>{ "kubectl get nodes -o yaml" }</code>{ " dump works), optionally Pods" }</label>
-                    <textarea id="editor-cluster" spellcheck="false" value={(*cluster_text).clone()} oninput={on_cluster} ondrop={drop_into(&cluster_text)} ondragover={allow_drop} aria-label="Cluster YAML" data-editor="cluster" />
+                    if cluster_text.len() > LARGE_TEXT && !*edit_large {
+                        <div class="large" data-editor="cluster-summary" ondrop={drop_into(&cluster_text)} ondragover={allow_drop}>
+                            <p>{ format!("{:.1} MB of cluster YAML ({} lines), too large to draw as text quickly.", cluster_text.len() as f64 / 1e6, cluster_text.lines().count()) }</p>
+                            <button type="button" class="small" onclick={{ let edit_large = edit_large.clone(); Callback::from(move |_: MouseEvent| edit_large.set(true)) }}>{ "Edit it anyway" }</button>
+                        </div>
+                    } else {
+                        <textarea id="editor-cluster" spellcheck="false" value={Text::clone(&cluster_text).to_string()} oninput={on_cluster} ondrop={drop_into(&cluster_text)} ondragover={allow_drop} aria-label="Cluster YAML" data-editor="cluster" />
+                    }
                     <input type="file" accept=".yaml,.yml,.json,application/json,text/yaml" onchange={file_into(&cluster_text)} aria-label="Load a cluster file" data-load="cluster" />
                 </div>
                 if !errors.is_empty() {
