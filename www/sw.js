@@ -2,8 +2,8 @@
 // request of the page's own origin is answered from the cache when it can be, and
 // refreshed from the network in the background (stale-while-revalidate), so a new
 // version shows on the next visit.
-const CACHE = "daemonset-sim-v1";
-const SHELL = ["./", "./index.html", "./style.css", "./manifest.webmanifest", "./icon.svg",
+const CACHE = "daemonset-sim-v2";
+const SHELL = ["./", "./index.html", "./style.css", "./playground.css", "./manifest.webmanifest", "./icon.svg",
   "./pkg/daemonset_sim_web.js", "./pkg/daemonset_sim_web_bg.wasm"];
 
 self.addEventListener("install", (event) => {

@@ -20,7 +20,10 @@ const consoleErrors = [];
 before(async () => {
   server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-    const file = join(SITE, path.endsWith("/") ? path + "index.html" : path);
+    const [root, rest] = path.startsWith("/npm/") && process.env.DSIM_NPM_PACKAGE
+      ? [process.env.DSIM_NPM_PACKAGE, path.slice(4)]
+      : [SITE, path];
+    const file = join(root, rest.endsWith("/") ? rest + "index.html" : rest);
     try {
       const body = await readFile(file);
       res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
@@ -240,6 +243,16 @@ test("a 5,000-node kubectl dump goes from file to verdicts", { skip: !process.en
   // The settle delay after the text changes is part of what a user waits for.
   console.log(`# 5,000-node dump (${(dump.length / 1e6).toFixed(1)} MB) from file to verdicts: ${total} ms (budget 1000 ms)`);
   assert.ok((await page.locator("[data-node]").count()) <= 300);
+  await ctx.close();
+});
+
+test("the npm package's widget mounts into a page", { skip: !process.env.DSIM_NPM_PACKAGE }, async () => {
+  const { page, ctx } = await open(`${base}npm/playground/example.html`);
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "2");
+  assert.equal(await attr(page, '[data-node="gpu-1"]', "data-pod"), "none");
+  await page.waitForSelector('[data-rollout-outcome="running"]');
+  // The widget's styles stay inside it: the host page's heading keeps the browser's style.
+  assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector("h1")).fontFamily), await page.evaluate(() => getComputedStyle(document.body).fontFamily));
   await ctx.close();
 });
 

@@ -26,7 +26,7 @@ const WASM_FEATURES: [&str; 6] = [
 ];
 
 /// The files of the package, besides `package.json`.
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "index.js",
     "index.d.ts",
     "README.md",
@@ -34,6 +34,7 @@ const FILES: [&str; 7] = [
     "daemonset_sim_web.d.ts",
     "daemonset_sim_web_bg.wasm",
     "daemonset_sim_web_bg.wasm.d.ts",
+    "playground/",
 ];
 
 /// Where npm tools used by the build and tests are installed once.
@@ -90,6 +91,18 @@ pub fn build() -> Result<PathBuf> {
     site::build_wasm_into(&pkg, &[])?;
     let wasm = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
     shrink(&wasm)?;
+    step("build the playground widget (the `playground` feature) into playground/");
+    let widget = pkg.join("playground");
+    site::build_wasm_into(&widget, &["playground"])?;
+    let repo = cmd::workspace_root();
+    for (from, to) in [
+        ("web/npm/playground.js", "index.js"),
+        ("web/npm/playground.d.ts", "index.d.ts"),
+        ("web/npm/playground-example.html", "example.html"),
+        ("www/playground.css", "style.css"),
+    ] {
+        fs::copy(repo.join(from), widget.join(to)).context(|| format!("copying {from}"))?;
+    }
     let sources = cmd::workspace_root().join("web").join("npm");
     for file in ["index.js", "index.d.ts", "README.md"] {
         fs::copy(sources.join(file), pkg.join(file))
@@ -98,7 +111,7 @@ pub fn build() -> Result<PathBuf> {
     fs::write(pkg.join("package.json"), package_json())
         .context(|| "writing package.json".to_owned())?;
     for file in FILES {
-        if !pkg.join(file).is_file() {
+        if !pkg.join(file).exists() {
             return Err(Error::msg(format!("the package lacks {file}")));
         }
     }
@@ -210,6 +223,12 @@ fn package_json() -> String {
       "import": "./index.js",
       "default": "./index.js"
     }},
+    "./playground": {{
+      "types": "./playground/index.d.ts",
+      "import": "./playground/index.js",
+      "default": "./playground/index.js"
+    }},
+    "./playground/style.css": "./playground/style.css",
     "./daemonset_sim_web_bg.wasm": "./daemonset_sim_web_bg.wasm",
     "./package.json": "./package.json"
   }},

@@ -36,14 +36,14 @@ pub const STEPS: &[Step] = &[
     ),
     ("web", "web build into target/site", web_build),
     (
-        "playground",
-        "the playground in headless Chromium",
-        playground,
-    ),
-    (
         "npm",
         "npm package: pack, install, Node tests, tsc --strict",
         npm_package,
+    ),
+    (
+        "playground",
+        "the playground in headless Chromium",
+        playground,
     ),
 ];
 
@@ -215,6 +215,10 @@ fn playground(ctx: &mut Ctx) -> Result<()> {
         std::process::Command::new("node")
             .env("DSIM_SITE", &site)
             .env("DSIM_NODES_5000", &dump)
+            .env(
+                "DSIM_NPM_PACKAGE",
+                cmd::target_dir().join("npm").join("package"),
+            )
             .env("DSIM_CHROMIUM", browser)
             .env("DSIM_PLAYWRIGHT", playwright)
             .arg("--test")

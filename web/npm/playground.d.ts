@@ -1,0 +1,24 @@
+// Types of daemonset-sim/playground, the embeddable playground widget.
+
+/** What the widget starts with; every key is optional. */
+export interface PlaygroundOptions {
+  /** One YAML stream with the DaemonSet and the cluster, or the DaemonSet alone when `cluster` is given. */
+  yaml?: string;
+  /** The cluster: Nodes (a `kubectl get nodes -o yaml` dump works) and optionally Pods. */
+  cluster?: string;
+  /** An update to prepare: `CONTAINER=IMAGE`. */
+  setImage?: string;
+  /** Keep what the reader types in `localStorage` under this key. */
+  storageKey?: string;
+}
+
+/** Loads the widget's WebAssembly module (idempotent). */
+export function init(
+  input?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
+): Promise<void>;
+
+/** Splits one YAML stream into its DaemonSet documents and the rest. */
+export function splitStream(text: string): { daemonSet: string; cluster: string };
+
+/** Mounts the playground into an element (or the first element matching a selector). */
+export function mount(element: Element | string, options?: PlaygroundOptions): Promise<void>;

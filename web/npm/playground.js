@@ -1,0 +1,47 @@
+// daemonset-sim/playground: the playground as a widget for any page.
+//   import { mount } from "daemonset-sim/playground";
+//   import "daemonset-sim/playground/style.css";   // or a <link> to it
+//   await mount(document.querySelector("#sim"), { yaml: "...DaemonSet and Nodes..." });
+import initWasm, { mountPlayground } from "./daemonset_sim_web.js";
+
+let loading = null;
+
+/** Loads the playground's WebAssembly module (idempotent). */
+export function init(input) {
+  if (!loading) {
+    loading = initWasm(input === undefined ? undefined : { module_or_path: input });
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+/** Splits one YAML stream into its DaemonSet documents and the rest (the cluster). */
+export function splitStream(text) {
+  const docs = String(text).split(/^---[ \t]*$/m);
+  const isDs = (d) => /^kind:\s*DaemonSet\s*$/m.test(d);
+  return {
+    daemonSet: docs.filter(isDs).map((d) => d.trim()).join("\n---\n"),
+    cluster: docs.filter((d) => !isDs(d)).map((d) => d.trim()).filter(Boolean).join("\n---\n"),
+  };
+}
+
+/**
+ * Mounts the playground into `element` (an Element or a selector). Options: `yaml` (one
+ * stream with the DaemonSet and the cluster, or just the DaemonSet when `cluster` is
+ * given), `cluster`, `setImage` (`"container=image"`, prepares that update),
+ * `storageKey` (keep what the reader types in localStorage under this key).
+ */
+export async function mount(element, options = {}) {
+  const target = typeof element === "string" ? document.querySelector(element) : element;
+  if (!target) throw new Error(`daemonset-sim/playground: no element ${element}`);
+  await init();
+  let texts = {};
+  if (options.yaml !== undefined && options.cluster === undefined) {
+    texts = splitStream(options.yaml);
+  } else if (options.yaml !== undefined || options.cluster !== undefined) {
+    texts = { daemonSet: options.yaml ?? "", cluster: options.cluster ?? "" };
+  }
+  mountPlayground(target, JSON.stringify({ ...texts, setImage: options.setImage, storageKey: options.storageKey }));
+}
