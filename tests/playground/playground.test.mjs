@@ -103,6 +103,8 @@ test("an error shows its line and never clears the editor; text survives a reloa
   const errors = await page.textContent(".errors");
   assert.match(errors, /daemonset\.yaml line 9, column 3: spec\.tempalte: /);
   assert.equal(await editor.inputValue(), text);
+  // The gutter marks the line, and says why on hover.
+  assert.match(await page.getAttribute('.gutter [data-line="9"].marked', "title"), /spec\.tempalte/);
   await page.reload();
   await page.waitForSelector('[data-editor="daemonset"]');
   assert.equal(await page.locator('[data-editor="daemonset"]').inputValue(), text);

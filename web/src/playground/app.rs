@@ -2,6 +2,7 @@
 
 use super::analysis::{analyse, describe, Analysis, CLUSTER_FILE, DS_FILE};
 use super::cards::{card, Card};
+use super::editor::{Editor, Marker};
 use super::edits::{self, NodeEdit};
 use super::presets::{CLUSTER, PRESETS};
 use base64::Engine as _;
@@ -482,6 +483,21 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
 
+    let markers = |file: &str| -> Vec<Marker> {
+        match analysis.as_ref() {
+            Err(errors) => errors
+                .iter()
+                .filter(|d| d.file == file)
+                .filter_map(|d| {
+                    Some(Marker {
+                        line: d.line?,
+                        message: describe(d),
+                    })
+                })
+                .collect(),
+            Ok(_) => Vec::new(),
+        }
+    };
     let (errors, warnings): (Vec<String>, Vec<String>) = match analysis.as_ref() {
         Err(errors) => (errors.iter().map(describe).collect(), Vec::new()),
         Ok(a) => (Vec::new(), a.warnings.iter().map(describe).collect()),
@@ -513,7 +529,7 @@ pub fn app(props: &AppProps) -> Html {
             <section class="editors">
                 <div class="editor">
                     <label for="editor-daemonset">{ "DaemonSet" }</label>
-                    <textarea id="editor-daemonset" spellcheck="false" value={ds_text.to_string()} oninput={on_ds} ondrop={drop_into(&ds_text)} ondragover={allow_drop.clone()} aria-label="DaemonSet YAML" data-editor="daemonset" />
+                    <Editor id="editor-daemonset" label="DaemonSet YAML" hook="daemonset" text={Text::clone(&ds_text)} markers={markers(DS_FILE)} oninput={on_ds} ondrop={drop_into(&ds_text)} />
                     <input type="file" accept=".yaml,.yml,.json,application/json,text/yaml" onchange={file_into(&ds_text)} aria-label="Load a DaemonSet file" data-load="daemonset" />
                 </div>
                 <div class="editor">
@@ -524,7 +540,7 @@ pub fn app(props: &AppProps) -> Html {
                             <button type="button" class="small" onclick={{ let edit_large = edit_large.clone(); Callback::from(move |_: MouseEvent| edit_large.set(true)) }}>{ "Edit it anyway" }</button>
                         </div>
                     } else {
-                        <textarea id="editor-cluster" spellcheck="false" value={Text::clone(&cluster_text).to_string()} oninput={on_cluster} ondrop={drop_into(&cluster_text)} ondragover={allow_drop} aria-label="Cluster YAML" data-editor="cluster" />
+                        <Editor id="editor-cluster" label="Cluster YAML" hook="cluster" text={Text::clone(&cluster_text)} markers={markers(CLUSTER_FILE)} oninput={on_cluster} ondrop={drop_into(&cluster_text)} />
                     }
                     <input type="file" accept=".yaml,.yml,.json,application/json,text/yaml" onchange={file_into(&cluster_text)} aria-label="Load a cluster file" data-load="cluster" />
                 </div>

@@ -7,6 +7,7 @@
 mod analysis;
 mod app;
 mod cards;
+mod editor;
 mod edits;
 mod presets;
 
