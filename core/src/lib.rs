@@ -2,8 +2,12 @@
 //!
 //! Text goes in (YAML or JSON manifests, `kubectl get -o yaml` dumps), typed objects come
 //! out of [`manifest`], and [`placement`] decides for every node what the DaemonSet
-//! controller and the scheduler would do, and why. The crate does no I/O.
+//! controller and the scheduler would do, and why; [`rollout`] replays an update, and
+//! [`lint`] checks DaemonSets against the Pod Security Standards and best practices;
+//! [`kubectl`] runs kubectl commands against the simulated cluster. The crate does no I/O.
 
+pub mod kubectl;
+pub mod lint;
 pub mod manifest;
 pub mod parallel;
 pub mod placement;

@@ -1,9 +1,11 @@
 //! `dsim`: the daemonset-sim engine on the command line.
 //!
 //! Exit codes: 0 on success, 2 on input errors (each printed as
-//! `FILE:LINE:COL: path: message`), 1 on other failures.
+//! `FILE:LINE:COL: path: message`), 1 on other failures and when `dsim lint` finds an
+//! error.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use daemonset_sim::lint;
 use daemonset_sim::manifest::read::MAX_SOURCE_BYTES;
 use daemonset_sim::manifest::{self, Diagnostic, Source};
 use daemonset_sim::placement::{place, PlaceError, PlaceOptions};
@@ -95,6 +97,41 @@ enum Command {
         #[arg(long = "daemonset", value_name = "NS/NAME")]
         daemon_set: Option<String>,
     },
+    /// Check every DaemonSet (and standalone Pod) against the Pod Security Standards, best
+    /// practices and the cluster in the input; exit code 1 when a finding is an error.
+    Lint {
+        /// Manifest files: DaemonSets, and optionally the cluster (Nodes, Namespaces,
+        /// Pods). `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// Output format.
+        #[arg(short = 'o', long = "output", value_enum, default_value = "text")]
+        output: Output,
+    },
+    /// Run kubectl commands against the simulated cluster, with kubectl's output:
+    /// `dsim kubectl -f cluster.yaml -- get ds`; several commands separated by `;;`.
+    Kubectl {
+        /// Cluster files (DaemonSets, Nodes, Pods, PriorityClasses). Repeatable.
+        #[arg(short = 'f', long = "filename", value_name = "FILE")]
+        files: Vec<String>,
+        /// A file with one kubectl command per line (run before those after `--`).
+        #[arg(long = "script", value_name = "FILE")]
+        script: Option<String>,
+        /// Seconds a started pod takes to become Ready.
+        #[arg(
+            long = "ready-after",
+            value_name = "SECONDS",
+            default_value = "5",
+            allow_hyphen_values = true
+        )]
+        ready_after: String,
+        /// An image that cannot be pulled (ImagePullBackOff). Repeatable.
+        #[arg(long = "fail-image", value_name = "IMAGE")]
+        fail_image: Vec<String>,
+        /// The kubectl command line, after `--`.
+        #[arg(last = true, value_name = "KUBECTL ARGS")]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,6 +141,9 @@ enum Output {
     /// Stable JSON (camelCase), the same as the JavaScript API returns.
     Json,
 }
+
+#[path = "cli/kubectl.rs"]
+mod kubectl_cli;
 
 /// A failure and the exit code it maps to.
 enum Failure {
@@ -144,6 +184,60 @@ fn main() -> ExitCode {
             },
             output,
         ),
+        Command::Lint { files, output } => run_lint(&files, output),
+        Command::Kubectl {
+            files,
+            script,
+            ready_after,
+            fail_image,
+            args,
+        } => kubectl_cli::run(kubectl_cli::Args {
+            files,
+            script,
+            ready_after,
+            fail_images: fail_image,
+            args,
+        }),
+    }
+}
+
+fn run_lint(files: &[String], output: Output) -> ExitCode {
+    let texts = match read_files(files) {
+        Ok(texts) => texts,
+        Err(failure) => return report(failure, output),
+    };
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| Source { name, text })
+        .collect();
+    let manifests = match manifest::read(&sources) {
+        Ok(manifests) => manifests,
+        Err(errors) => return report(Failure::Input(errors), output),
+    };
+    let result = lint::lint(&manifests, &names(files));
+    if result.objects.is_empty() {
+        return report(
+            flag_error(
+                &files.join(", "),
+                "no DaemonSet or Pod found in the input (expected a document with apiVersion: apps/v1 and kind: DaemonSet)",
+            ),
+            output,
+        );
+    }
+    let text = match output {
+        Output::Json => {
+            for warning in &result.warnings {
+                eprintln!("warning: {warning}");
+            }
+            result.to_json() + "\n"
+        }
+        Output::Text => result.to_text(),
+    };
+    match print_stdout(&text) {
+        code if code != ExitCode::SUCCESS => code,
+        _ if result.has_errors() => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
     }
 }
 

@@ -1,8 +1,8 @@
 //! Reading manifests: text to typed Kubernetes objects, with errors that point at the line.
 //!
 //! Accepts YAML and JSON, multi-document streams, and `kind: List` documents as
-//! `kubectl get nodes -o yaml` prints them. DaemonSets, Nodes, Pods and PriorityClasses
-//! become k8s-openapi objects; other kinds are skipped with a warning.
+//! `kubectl get nodes -o yaml` prints them. DaemonSets, Nodes, Pods, PriorityClasses and
+//! Namespaces become k8s-openapi objects; other kinds are skipped with a warning.
 
 pub mod diagnostic;
 pub mod document;
@@ -18,7 +18,7 @@ pub use path::FieldPath;
 pub use read::{read, Source};
 
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use std::sync::Arc;
 
@@ -42,6 +42,8 @@ pub struct Manifests {
     pub pods: Vec<Located<Pod>>,
     /// PriorityClasses (`scheduling.k8s.io/v1`).
     pub priority_classes: Vec<Located<PriorityClass>>,
+    /// Namespaces (`v1`): their Pod Security Admission labels.
+    pub namespaces: Vec<Located<Namespace>>,
     /// Problems that did not stop reading: skipped kinds, unknown fields in cluster dumps.
     pub warnings: Vec<Diagnostic>,
 }

@@ -416,7 +416,7 @@ impl Reader<'_> {
                 place,
                 &FieldPath::root(),
                 format!(
-                    "skipping {kind}{name}: only DaemonSet, Node, Pod and PriorityClass objects are simulated"
+                    "skipping {kind}{name}: only DaemonSet, Node, Pod, PriorityClass and Namespace objects are read"
                 ),
             );
             return;
@@ -472,6 +472,7 @@ impl Reader<'_> {
             Typed::Node(node) => self.manifests.nodes.push(self.located(*node)),
             Typed::Pod(pod) => self.manifests.pods.push(self.located(*pod)),
             Typed::PriorityClass(pc) => self.manifests.priority_classes.push(self.located(*pc)),
+            Typed::Namespace(ns) => self.manifests.namespaces.push(self.located(*ns)),
         }
     }
 
@@ -552,7 +553,7 @@ fn validate_typed(object: &Typed) -> Vec<FieldError> {
     match object {
         Typed::DaemonSet(ds) => validate::validate_daemon_set(ds),
         Typed::Node(node) => validate::validate_node(node),
-        Typed::Pod(_) | Typed::PriorityClass(_) => Vec::new(),
+        Typed::Pod(_) | Typed::PriorityClass(_) | Typed::Namespace(_) => Vec::new(),
     }
 }
 
@@ -598,7 +599,7 @@ fn decode_item(item: &Piece<'_>, indent: usize) -> ItemOutcome {
     }
     let lean = match kind {
         Kind::Node | Kind::Pod => split::without_unused_fields(item.text, indent),
-        Kind::DaemonSet | Kind::PriorityClass => None,
+        Kind::DaemonSet | Kind::PriorityClass | Kind::Namespace => None,
     };
     let (object, unknown) = kind
         .decode_item(lean.as_deref().unwrap_or(item.text))

@@ -3,7 +3,7 @@
 use super::document::{decode_only_element, DecodeError, Decoded, Document};
 use super::path::FieldPath;
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 
 /// A kind the simulator reads.
@@ -17,6 +17,8 @@ pub enum Kind {
     Pod,
     /// `scheduling.k8s.io/v1` PriorityClass.
     PriorityClass,
+    /// `v1` Namespace (its Pod Security labels matter to the lint).
+    Namespace,
 }
 
 /// A decoded object of one of the simulated kinds.
@@ -30,6 +32,8 @@ pub enum Typed {
     Pod(Box<Pod>),
     /// A PriorityClass.
     PriorityClass(Box<PriorityClass>),
+    /// A Namespace.
+    Namespace(Box<Namespace>),
 }
 
 /// A decoded object and the paths of fields its type does not know.
@@ -43,6 +47,7 @@ impl Kind {
             "Node" => Some((Self::Node, "v1")),
             "Pod" => Some((Self::Pod, "v1")),
             "PriorityClass" => Some((Self::PriorityClass, "scheduling.k8s.io/v1")),
+            "Namespace" => Some((Self::Namespace, "v1")),
             _ => None,
         }
     }
@@ -54,6 +59,7 @@ impl Kind {
             Self::Node => "Node",
             Self::Pod => "Pod",
             Self::PriorityClass => "PriorityClass",
+            Self::Namespace => "Namespace",
         }
     }
 
@@ -73,6 +79,7 @@ impl Kind {
             Self::Node => document.decode().map(|d| wrap(d, Typed::Node)),
             Self::Pod => document.decode().map(|d| wrap(d, Typed::Pod)),
             Self::PriorityClass => document.decode().map(|d| wrap(d, Typed::PriorityClass)),
+            Self::Namespace => document.decode().map(|d| wrap(d, Typed::Namespace)),
         }
     }
 
@@ -86,6 +93,7 @@ impl Kind {
             Self::Node => decode_only_element(text).map(|d| wrap(d, Typed::Node)),
             Self::Pod => decode_only_element(text).map(|d| wrap(d, Typed::Pod)),
             Self::PriorityClass => decode_only_element(text).map(|d| wrap(d, Typed::PriorityClass)),
+            Self::Namespace => decode_only_element(text).map(|d| wrap(d, Typed::Namespace)),
         }
     }
 }

@@ -525,6 +525,17 @@ impl<'m> Evaluator<'m> {
         }
     }
 
+    /// Forgets one pod on `node` (deleted or evicted), so its requests and host ports no
+    /// longer count.
+    pub fn forget_pod(&mut self, node: &str, namespace: &str, name: &str) {
+        if let Some(pods) = self.others_by_node.get_mut(node) {
+            pods.retain(|p| {
+                p.metadata.namespace.as_deref().unwrap_or("default") != namespace
+                    || p.metadata.name.as_deref() != Some(name)
+            });
+        }
+    }
+
     /// The verdict for a new pod of `compiled` on `node`, among `total_nodes` nodes.
     pub fn verdict(
         &self,

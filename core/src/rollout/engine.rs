@@ -701,6 +701,52 @@ impl<'m> Engine<'m> {
                     self.delete_pod(i, &name, "deleted by the user (kubectl delete pod)");
                 }
             }
+            Action::DeleteNamedPod(node, pod) => {
+                let i = self.node_index(node)?;
+                if self.nodes[i].pods.iter().any(|p| &*p.name == pod) {
+                    self.notes.push(format!("kubectl delete pod {pod}"));
+                    self.delete_pod(i, pod, "deleted by the user (kubectl delete pod)");
+                } else {
+                    self.notes.push(format!(
+                        "kubectl delete pod {pod}: no such daemon pod on node {node}"
+                    ));
+                }
+            }
+            Action::Label { node, key, value } => {
+                let i = self.node_index(node)?;
+                let labels = self.nodes[i]
+                    .object
+                    .metadata
+                    .labels
+                    .get_or_insert_with(Default::default);
+                match value {
+                    Some(v) => {
+                        labels.insert(key.clone(), v.clone());
+                        self.notes.push(format!(
+                            "kubectl label nodes {node} {key}={v}: node/{node} labeled"
+                        ));
+                    }
+                    None => {
+                        labels.remove(key);
+                        self.notes.push(format!(
+                            "kubectl label nodes {node} {key}-: node/{node} unlabeled"
+                        ));
+                    }
+                }
+                self.refresh_node(i);
+            }
+            Action::RemoveOtherPod {
+                node,
+                namespace,
+                name,
+            } => {
+                let i = self.node_index(node)?;
+                self.evaluator.forget_pod(node, namespace, name);
+                self.notes.push(format!(
+                    "pod {namespace}/{name} left node {node}; its resources are free"
+                ));
+                self.refresh_node(i);
+            }
             Action::Cordon(node) => {
                 let i = self.node_index(node)?;
                 cordon(&mut self.nodes[i].object, true);

@@ -17,6 +17,27 @@ pub enum Action {
     Undo(i64),
     /// `kubectl delete pod` of the daemon pods on a node.
     DeletePod(String),
+    /// `kubectl delete pod NAME` of one daemon pod: (node, pod name).
+    DeleteNamedPod(String, String),
+    /// `kubectl label nodes NODE KEY=VALUE` (`None`: `KEY-`, the label removed).
+    Label {
+        /// The node.
+        node: String,
+        /// The label key.
+        key: String,
+        /// The new value, or `None` to remove the label.
+        value: Option<String>,
+    },
+    /// A pod that is not a daemon pod leaves the node (`kubectl delete pod`, or an
+    /// eviction): its resources and host ports are free again.
+    RemoveOtherPod {
+        /// The node.
+        node: String,
+        /// The pod's namespace.
+        namespace: String,
+        /// The pod's name.
+        name: String,
+    },
     /// `kubectl cordon NODE`.
     Cordon(String),
     /// `kubectl uncordon NODE`.
@@ -56,6 +77,9 @@ pub struct Timed {
 pub fn node_of(action: &Action) -> Option<&str> {
     match action {
         Action::DeletePod(n)
+        | Action::DeleteNamedPod(n, _)
+        | Action::Label { node: n, .. }
+        | Action::RemoveOtherPod { node: n, .. }
         | Action::Cordon(n)
         | Action::Uncordon(n)
         | Action::Drain(n)
