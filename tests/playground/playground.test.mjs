@@ -198,6 +198,20 @@ test("nodes are edited in place as kubectl would, and verdicts follow at once", 
   await ctx.close();
 });
 
+test("the kubectl terminal answers the guide's commands", async () => {
+  const { page, ctx } = await open();
+  await page.fill('[data-terminal="input"]', "kubectl get ds");
+  await page.click('[data-action="terminal-run"]');
+  await page.waitForFunction(() => document.querySelector('[data-terminal="output"]').textContent.includes("log-collector"));
+  const out = await page.textContent('[data-terminal="output"]');
+  assert.match(out, /\$ kubectl get ds\nNAME +DESIRED +CURRENT +READY +UP-TO-DATE +AVAILABLE +NODE SELECTOR +AGE\nlog-collector +3 +3 +3 +3 +3 +<none>/);
+  await page.click('button:has-text("set image daemonset/log-collector fluentd=fluentd:v1.15")');
+  await page.click('button:has-text("rollout status daemonset/log-collector")');
+  await page.waitForFunction(() => document.querySelector('[data-terminal="output"]').textContent.includes("successfully rolled out"));
+  assert.match(await page.textContent('[data-terminal="output"]'), /daemonset\.apps\/log-collector image updated/);
+  await ctx.close();
+});
+
 test("a cluster file loads through the file input", async () => {
   const { page, ctx } = await open();
   const nodes = Array.from({ length: 3000 }, (_, i) =>

@@ -5,6 +5,7 @@ use super::cards::{card, Card};
 use super::editor::{Editor, Marker};
 use super::edits::{self, NodeEdit};
 use super::presets::{CLUSTER, PRESETS};
+use super::terminal::Terminal;
 use base64::Engine as _;
 use daemonset_sim::rollout::{scenario, simulate, Outcome, Rollout, RolloutOptions, Update};
 use std::cell::Cell;
@@ -590,6 +591,9 @@ pub fn app(props: &AppProps) -> Html {
                 <input class="filter" type="search" placeholder="Filter nodes by name, label, taint or reason" value={(*filter).clone()} oninput={on_filter} aria-label="Filter nodes" />
                 { body }
             </section>
+            if let Ok(a) = analysis.as_ref() {
+                <Terminal manifests={Rc::clone(&a.manifests)} name={a.placement.name.clone()} set_image={next_image(&set_image)} />
+            }
         </div>
     }
 }
@@ -610,6 +614,23 @@ fn first_container_image(text: &str) -> String {
         .and_then(|spec| spec.containers.first())
         .map(|c| format!("{}={}", c.name, c.image.as_deref().unwrap_or("")))
         .unwrap_or_default()
+}
+
+/// The update box's `CONTAINER=IMAGE` with the tag bumped when it ends in a number
+/// (`fluentd=fluentd:v1.14` gives `fluentd=fluentd:v1.15`), for the terminal's example.
+fn next_image(set_image: &str) -> String {
+    let digits = set_image.len()
+        - set_image
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .len();
+    if digits == 0 || !set_image.contains(':') {
+        return set_image.to_owned();
+    }
+    let (head, number) = set_image.split_at(set_image.len() - digits);
+    match number.parse::<u64>() {
+        Ok(n) => format!("{head}{}", n.saturating_add(1)),
+        Err(_) => set_image.to_owned(),
+    }
 }
 
 /// `encodeURIComponent` for the share link's `setImage`.

@@ -10,6 +10,7 @@ mod cards;
 mod editor;
 mod edits;
 mod presets;
+mod terminal;
 
 use app::{App, AppProps};
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
