@@ -62,7 +62,9 @@ async function open(url = base, context) {
 const attr = (page, selector, name) => page.getAttribute(selector, name);
 
 test("the guide's first example on the sample cluster shows where pods land, and why not", async () => {
+  const started = Date.now();
   const { page, ctx } = await open();
+  console.log(`# first render from the local server: ${Date.now() - started} ms (budget 1000 ms)`);
   assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
   assert.equal(await page.locator("[data-node]").count(), 5);
   assert.equal(await attr(page, '[data-node="gpu-1"]', "data-pod"), "none");
