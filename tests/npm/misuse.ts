@@ -1,5 +1,5 @@
 // Misuse the declarations must reject under `tsc --strict`: one error per marked line.
-import { place, rollout, Simulation } from "daemonset-sim";
+import { kubectl, lint, place, rollout, Simulation } from "daemonset-sim";
 
 const report = place("");
 const a: string = report.daemonSets[0].nodes[0].shouldRun; // error: boolean is not string
@@ -10,4 +10,7 @@ place(42); // error: number is not string
 new Simulation("").seek("2"); // error: string is not number
 const c: number = rollout("").steps[0].events[0].type; // error: union of literals is not number
 const d = report.daemonSets[0].nodes[0].reasons[0].code === "Nope"; // error: no overlap
-console.log(a, b, c, d);
+const e = lint("").objects[0].podSecurity === "unrestricted"; // error: not a level
+const f: string = kubectl("").run("get ds").exitCode; // error: number is not string
+kubectl("", { readyAfter: "5" }); // error: string is not number
+console.log(a, b, c, d, e, f);

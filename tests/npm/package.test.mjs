@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { init, place, rollout, Simulation, version } from "daemonset-sim";
+import { init, kubectl, KubectlSession, lint, place, rollout, Simulation, version } from "daemonset-sim";
 
 const here = new URL(".", import.meta.url);
 const CLUSTER = readFileSync(new URL("fixtures/cluster.yaml", here), "utf8");
@@ -111,6 +111,69 @@ test("input errors carry positions, with UTF-16 columns", () => {
   });
 });
 
+test("lint gives the CLI's report: the level and the findings", () => {
+  const report = lint(CLUSTER);
+  assert.equal(report.objects.length, 1);
+  const ds = report.objects[0];
+  assert.equal(ds.kind, "DaemonSet");
+  assert.equal(`${ds.namespace}/${ds.name}`, "kube-system/fluentd");
+  assert.equal(ds.podSecurity, "baseline");
+  const codes = ds.findings.map((f) => f.code);
+  assert.ok(codes.includes("SkipsTaintedNodes"), codes.join(", "));
+  assert.ok(codes.includes("NoResourceRequests"), codes.join(", "));
+  const tainted = ds.findings.find((f) => f.code === "SkipsTaintedNodes");
+  assert.equal(tainted.severity, "warning");
+  assert.match(tainted.message, /control-plane-1/);
+  assert.ok(ds.findings.every((f) => ["error", "warning", "info"].includes(f.severity) && f.fix));
+  assert.deepEqual(report.warnings, []);
+  assert.throws(() => lint("apiVersion: v1\nkind: Node\nmetadata: {name: n}\n"), (e) => {
+    assert.match(e.errors[0].message, /no DaemonSet or Pod found/);
+    return true;
+  });
+  assert.throws(() => lint("kind: DaemonSet\n"), (e) => Array.isArray(e.errors) && e.errors.length > 0);
+});
+
+test("a kubectl session keeps the cluster between commands", () => {
+  const k = kubectl(CLUSTER);
+  assert.ok(k instanceof KubectlSession);
+  const get = k.run("kubectl get ds -n kube-system");
+  assert.equal(get.exitCode, 0, get.stderr);
+  assert.equal(get.stderr, "");
+  const [header, row] = get.stdout.split("\n");
+  assert.match(header, /^NAME +DESIRED +CURRENT +READY +UP-TO-DATE +AVAILABLE +NODE SELECTOR +AGE$/);
+  assert.match(row, /^fluentd +3 +3 +3 +3 +3 +<none> +/);
+  const set = k.run("set image daemonset/fluentd fluentd=fluentd:v1.15 -n kube-system");
+  assert.equal(set.exitCode, 0, set.stderr);
+  assert.equal(set.stdout, "daemonset.apps/fluentd image updated\n");
+  const status = k.run("rollout status daemonset/fluentd -n kube-system");
+  assert.equal(status.exitCode, 0, status.stderr);
+  assert.match(status.stdout, /daemon set "fluentd" successfully rolled out\n$/);
+  const pods = k.run("get pods -n kube-system -o wide | grep fluentd");
+  assert.equal(pods.stdout.trim().split("\n").length, 3, pods.stdout);
+  const ds = JSON.parse(k.run("get ds fluentd -n kube-system -o json").stdout);
+  assert.equal(ds.spec.template.spec.containers[0].image, "fluentd:v1.15");
+  const unknown = k.run("get nope");
+  assert.equal(unknown.exitCode, 1);
+  assert.equal(unknown.stdout, "");
+  assert.match(unknown.stderr, /^error: the server doesn't have a resource type "nope"\n$/);
+  k.free();
+  assert.throws(() => k.run("get ds"), /freed/);
+  assert.throws(() => new KubectlSession("kind: DaemonSet\n"), (e) => Array.isArray(e.errors));
+  assert.throws(() => kubectl(CLUSTER, { readyAfter: "soon" }), (e) => e.errors[0].file === "readyAfter");
+});
+
+test("kubectl apply -f reads the files given with the command", () => {
+  const k = new KubectlSession(CLUSTER, { readyAfter: 2 });
+  const updated = CLUSTER.split("---")[0].replace("fluentd:v1.14", "fluentd:v1.16");
+  const apply = k.run("apply -f ds.yaml", { "ds.yaml": updated });
+  assert.equal(apply.exitCode, 0, apply.stderr);
+  assert.equal(apply.stdout, "daemonset.apps/fluentd configured\n");
+  const missing = k.run("apply -f other.yaml");
+  assert.equal(missing.exitCode, 1);
+  assert.match(missing.stderr, /the path "other.yaml" does not exist/);
+  k.free();
+});
+
 test("the TypeScript declarations describe real output and reject misuse", { skip: !process.env.DSIM_TSC }, () => {
   const tsc = process.env.DSIM_TSC;
   const p = place(CLUSTER);
@@ -118,6 +181,10 @@ test("the TypeScript declarations describe real output and reject misuse", { ski
   const s = new Simulation(CLUSTER);
   s.apply({ setImage: "fluentd=fluentd:v1.15" });
   const state = s.seek(2);
+  const linted = lint(CLUSTER);
+  const k = kubectl(CLUSTER);
+  const ran = [k.run("get ds -A"), k.run("get nope")];
+  k.free();
   let errorValue;
   try {
     place("kind: DaemonSet\n");
@@ -126,11 +193,13 @@ test("the TypeScript declarations describe real output and reject misuse", { ski
   }
   writeFileSync(
     new URL("real-output.ts", here),
-    `import type { PlacementReport, Rollout, SimulationState, InputProblem } from "daemonset-sim";\n` +
+    `import type { PlacementReport, Rollout, SimulationState, InputProblem, LintReport, KubectlResult } from "daemonset-sim";\n` +
       `export const placement: PlacementReport = ${JSON.stringify(p)};\n` +
       `export const rolled: Rollout = ${JSON.stringify(r)};\n` +
       `export const state: SimulationState = ${JSON.stringify(state)};\n` +
-      `export const problems: InputProblem[] = ${JSON.stringify(errorValue.errors)};\n`,
+      `export const problems: InputProblem[] = ${JSON.stringify(errorValue.errors)};\n` +
+      `export const linted: LintReport = ${JSON.stringify(linted)};\n` +
+      `export const ran: KubectlResult[] = ${JSON.stringify(ran)};\n`,
   );
   const good = spawnSync(tsc, ["--strict", "--noEmit", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "real-output.ts", "usage.ts"], { cwd: here, encoding: "utf8" });
   assert.equal(good.status, 0, good.stdout + good.stderr);

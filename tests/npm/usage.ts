@@ -1,5 +1,5 @@
 // Ordinary use of the API, which must compile under `tsc --strict`.
-import { init, place, rollout, Simulation, version, type InputError } from "daemonset-sim";
+import { init, kubectl, KubectlSession, lint, place, rollout, Simulation, version, type InputError, type KubectlResult } from "daemonset-sim";
 
 await init();
 const yaml: string = "";
@@ -11,10 +11,18 @@ const outcome: "complete" | "stalled" = r.outcome;
 const s = new Simulation(yaml);
 s.apply({ to: yaml });
 const n: number = s.step().status.numberAvailable;
+const lintReport = lint(yaml);
+const level: "privileged" | "baseline" | "restricted" = lintReport.objects[0].podSecurity;
+const errors = lintReport.objects.flatMap((o) => o.findings).filter((f) => f.severity === "error");
+const session = kubectl(yaml, { readyAfter: 2, failImages: ["x:broken"] });
+const result: KubectlResult = session.run("kubectl get ds -A");
+const code: number = result.exitCode;
+const out: string = new KubectlSession(yaml).run("apply -f ds.yaml", { "ds.yaml": yaml }).stdout;
+session.free();
 try {
   place(yaml);
 } catch (e) {
   const line: number | null = (e as InputError).errors[0].line;
   console.log(line);
 }
-console.log(version(), running, pod, outcome, n);
+console.log(version(), running, pod, outcome, n, level, errors.length, code, out);

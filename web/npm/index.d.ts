@@ -13,7 +13,7 @@ export interface InputProblem {
   message: string;
 }
 
-/** What `place`, `rollout` and `Simulation` throw when they cannot use the input at all. */
+/** What `place`, `rollout`, `Simulation`, `lint` and `KubectlSession` throw when they cannot use the input at all. */
 export interface InputError extends Error {
   errors: InputProblem[];
 }
@@ -195,6 +195,96 @@ export interface SimulationState {
   nodes: NodeState[];
 }
 
+/** A Pod Security Standards level, from the least to the most restrictive. */
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+/** A finding's stable identifier (see `docs/lint.md`). */
+export type FindingCode =
+  // Pod Security Standards, Baseline (warning).
+  | "AppArmor"
+  | "HostNamespaces"
+  | "HostPorts"
+  | "HostProbes"
+  | "Privileged"
+  | "ProcMount"
+  | "SELinux"
+  | "Sysctls"
+  | "HostProcess"
+  | "Capabilities"
+  | "HostPathVolumes"
+  | "Seccomp"
+  // Pod Security Standards, Restricted (info).
+  | "PrivilegeEscalation"
+  | "RestrictedCapabilities"
+  | "RestrictedProcMount"
+  | "VolumeTypes"
+  | "RunAsNonRoot"
+  | "RunAsUser"
+  | "RestrictedSeccomp"
+  // Best practices.
+  | "LatestTag"
+  | "NoResourceRequests"
+  | "NoMemoryLimit"
+  | "NoReadinessProbe"
+  | "NoLivenessProbe"
+  | "NoControlPlaneToleration"
+  | "NoPriorityClass"
+  | "MaxUnavailableTooHigh"
+  | "WritableHostRoot"
+  | "DefaultServiceAccount"
+  // What only the simulator knows.
+  | "SkipsTaintedNodes"
+  | "SlowRollout"
+  | "HostPortWithSurge"
+  | "RejectedByPodSecurity";
+
+/** One problem found in one object. */
+export interface Finding {
+  code: FindingCode;
+  /** `error`: the object does not work as written; `warning`: a real risk; `info`: worth knowing. */
+  severity: "error" | "warning" | "info";
+  /** The field it is about, e.g. `spec.template.spec.hostNetwork`. */
+  path: string;
+  /** What is wrong and why, in Kubernetes' words where it has them. */
+  message: string;
+  /** A concrete change that resolves it. */
+  fix: string;
+}
+
+/** The findings about one DaemonSet or standalone Pod. */
+export interface LintedObject {
+  kind: "DaemonSet" | "Pod";
+  /** `default` when the manifest has none. */
+  namespace: string;
+  name: string;
+  /** The most restrictive Pod Security Standards level the pods satisfy. */
+  podSecurity: PodSecurityLevel;
+  /** Errors first, then warnings, then info. */
+  findings: Finding[];
+}
+
+/** What `lint` returns. */
+export interface LintReport {
+  /** One entry per DaemonSet, then per standalone Pod, in input order. */
+  objects: LintedObject[];
+  warnings: Warning[];
+}
+
+/** Options of a kubectl session; every key is optional. */
+export interface KubectlOptions {
+  /** Seconds a started pod takes to become Ready (default 5). */
+  readyAfter?: number;
+  /** Images that cannot be pulled: their pods stay in ImagePullBackOff. */
+  failImages?: string[];
+}
+
+/** What one kubectl command line printed, and the exit code kubectl would end with. */
+export interface KubectlResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
 /** Loads the WebAssembly module (idempotent). */
 export function init(
   input?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
@@ -224,3 +314,21 @@ export class Simulation {
   state(): SimulationState;
   free(): void;
 }
+
+/** The lint of every DaemonSet and standalone Pod in `yaml`. Throws an `InputError`. */
+export function lint(yaml: string): LintReport;
+
+/** kubectl against a simulated cluster; changes and the clock carry over between commands. */
+export class KubectlSession {
+  /** Reads the cluster (DaemonSets, Nodes, Pods). Throws an `InputError`. */
+  constructor(yaml: string, options?: KubectlOptions);
+  /**
+   * Runs one command line, e.g. `"get ds -A"` or `"kubectl rollout status ds/agent"`.
+   * `files` maps paths to text for `apply -f PATH`.
+   */
+  run(line: string, files?: Record<string, string>): KubectlResult;
+  free(): void;
+}
+
+/** A new `KubectlSession` over the cluster in `yaml`. Throws an `InputError`. */
+export function kubectl(yaml: string, options?: KubectlOptions): KubectlSession;

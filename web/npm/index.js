@@ -196,3 +196,46 @@ export class Simulation {
     this.#handle = null;
   }
 }
+
+/**
+ * The lint of every DaemonSet and standalone Pod in `yaml`: the shape `dsim lint -o json`
+ * prints (`objects`, each with its Pod Security level and findings), plus `warnings`.
+ */
+export function lint(yaml) {
+  return guarded({ "input.yaml": yaml }, () => JSON.parse(core.lintRaw(String(yaml))));
+}
+
+/**
+ * kubectl against the simulated cluster in `yaml`: `run("get ds -A")` returns what kubectl
+ * would print, `{ stdout, stderr, exitCode }`. Changes and the simulated clock carry over
+ * from one command to the next.
+ */
+export class KubectlSession {
+  #handle;
+
+  constructor(yaml, options = {}) {
+    const opts = options ?? {};
+    this.#handle = guarded({ "input.yaml": yaml }, () => new core.KubectlSession(String(yaml), JSON.stringify(opts)));
+  }
+
+  /**
+   * Runs one command line (a leading `kubectl` is optional; shell quoting and `| grep`
+   * work). `files` maps paths to text for `apply -f PATH`.
+   */
+  run(line, files) {
+    if (!this.#handle) throw new Error("daemonset-sim: this KubectlSession was freed");
+    const result = JSON.parse(this.#handle.run(String(line), files === undefined ? undefined : JSON.stringify(files)));
+    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
+  }
+
+  /** Frees the WebAssembly memory now rather than when garbage collected. */
+  free() {
+    if (this.#handle) this.#handle.free();
+    this.#handle = null;
+  }
+}
+
+/** A new `KubectlSession` over the cluster in `yaml`. */
+export function kubectl(yaml, options) {
+  return new KubectlSession(yaml, options);
+}

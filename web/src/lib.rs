@@ -2,9 +2,11 @@
 //!
 //! Built by `cargo xtask serve` (and `cargo xtask test`) with `wasm-bindgen --target web` into
 //! `target/site/pkg/daemonset_sim_web.js`, which `www/index.html` imports. The typed npm API
-//! grows from here; for now it offers the placement report and the rollout timeline as the
-//! same JSON and text the CLI prints.
+//! grows from here: the placement report, the rollout timeline, the lint report (as the same
+//! JSON and text the CLI prints) and a kubectl session over the simulated cluster.
 
+use daemonset_sim::kubectl::{self, Output, Session};
+use daemonset_sim::lint::lint;
 use daemonset_sim::manifest::{read, Diagnostic, Source};
 use daemonset_sim::placement::{place_sources, PlaceError, PlaceOptions, PlacementReport};
 use daemonset_sim::rollout::{
@@ -221,6 +223,118 @@ impl RolloutHandle {
     }
 }
 
+/// The lint of every DaemonSet and standalone Pod in `yaml`, as pretty JSON: what
+/// `dsim lint -o json` prints (`{"objects": [...]}`), plus the input's `warnings` (which
+/// the CLI prints to standard error).
+///
+/// # Errors
+/// Input errors, and input without a DaemonSet or Pod, as JSON (`{"errors": [...]}`).
+#[wasm_bindgen(js_name = lintRaw)]
+pub fn lint_raw(yaml: &str) -> Result<String, JsError> {
+    lint_json(yaml).map_err(|errors| structured(&errors))
+}
+
+fn lint_json(yaml: &str) -> Result<String, Vec<Diagnostic>> {
+    let manifests = read(&[Source {
+        name: "input.yaml",
+        text: yaml,
+    }])?;
+    let report = lint(&manifests, &["input.yaml"]);
+    if report.objects.is_empty() {
+        return Err(vec![Diagnostic::file(
+            "input.yaml",
+            "no DaemonSet or Pod found in the input (expected a document with apiVersion: apps/v1 and kind: DaemonSet)",
+        )]);
+    }
+    let json = serde_json::json!({ "objects": report.objects, "warnings": report.warnings });
+    Ok(serde_json::to_string_pretty(&json).unwrap_or_default())
+}
+
+/// A kubectl session over the cluster of some YAML text (DaemonSets, Nodes, Pods), kept in
+/// WebAssembly memory so that changes (`set image`, `cordon`, ...) and the simulated clock
+/// carry over from one command to the next, as `dsim kubectl` runs them.
+#[wasm_bindgen]
+pub struct KubectlSession {
+    session: Session,
+}
+
+#[wasm_bindgen]
+impl KubectlSession {
+    /// Reads the cluster in `yaml`. `options` is JSON: `{ "readyAfter": seconds,
+    /// "failImages": [..] }`, every key optional (`""` for none).
+    ///
+    /// # Errors
+    /// Input or option errors as JSON (`{"errors": [...]}`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(yaml: &str, options: &str) -> Result<KubectlSession, JsError> {
+        kubectl_session(yaml, options)
+            .map(|session| Self { session })
+            .map_err(|errors| structured(&errors))
+    }
+
+    /// Runs one kubectl command line (`get ds -A`, or with a leading `kubectl`; shell-style
+    /// quoting, `| grep ...` filters, several commands on separate lines or separated by
+    /// `;;`) and returns JSON `{"stdout", "stderr", "exitCode"}`. `files` is JSON
+    /// `{"PATH": "text"}`: the files `apply -f PATH` reads.
+    pub fn run(&mut self, command_line: &str, files: Option<String>) -> String {
+        let files: std::collections::BTreeMap<String, String> = files
+            .and_then(|f| serde_json::from_str(&f).ok())
+            .unwrap_or_default();
+        let output = run_line(&mut self.session, command_line, &files);
+        serde_json::json!({
+            "stdout": output.stdout(),
+            "stderr": output.stderr(),
+            "exitCode": output.code,
+        })
+        .to_string()
+    }
+}
+
+fn kubectl_session(yaml: &str, options: &str) -> Result<Session, Vec<Diagnostic>> {
+    let flag = |name: &'static str| move |message: String| vec![Diagnostic::file(name, message)];
+    let o: Value = if options.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(options).map_err(|e| flag("options")(format!("not JSON: {e}")))?
+    };
+    let mut session_options = kubectl::Options {
+        fail_images: o["failImages"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ..kubectl::Options::default()
+    };
+    if let Some(seconds) = o.get("readyAfter").filter(|v| !v.is_null()) {
+        session_options.ready_after =
+            scenario::parse_seconds(&seconds.to_string()).map_err(flag("readyAfter"))?;
+    }
+    let manifests = read(&[Source {
+        name: "input.yaml",
+        text: yaml,
+    }])?;
+    Session::new(&manifests, &session_options)
+}
+
+/// Runs every command of `line` in `session`, as `dsim kubectl --script` reads a script.
+fn run_line(session: &mut Session, line: &str, files: &dyn kubectl::Files) -> Output {
+    let commands = match kubectl::parse_script(line) {
+        Ok(lines) => lines
+            .iter()
+            .flat_map(|words| kubectl::split_commands(words))
+            .collect::<Vec<_>>(),
+        Err(e) => return Output::fail(format!("error: {e}\n")),
+    };
+    let mut output = Output::default();
+    for command in &commands {
+        output.push(session.run(command, files));
+    }
+    output
+}
+
 fn rollout_options_structured(options: &str) -> Result<RolloutOptions, JsError> {
     parse_rollout_options(options).map_err(|errors| structured(&errors))
 }
@@ -253,5 +367,58 @@ mod tests {
             text.starts_with("DaemonSet default/agent: desired 1 of 1 node(s)"),
             "{text}"
         );
+    }
+
+    /// The lint binding gives the CLI's JSON, with the level and the findings.
+    #[test]
+    fn lints_through_the_core() {
+        let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {hostNetwork: true, containers: [{name: a, image: agent:1}]}\n";
+        let json: serde_json::Value =
+            serde_json::from_str(&super::lint_json(yaml).unwrap_or_default()).unwrap_or_default();
+        assert_eq!(json["objects"][0]["podSecurity"], "privileged", "{json}");
+        assert_eq!(json["warnings"], serde_json::json!([]));
+        let codes: Vec<&str> = json["objects"][0]["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["code"].as_str())
+            .collect();
+        assert!(codes.contains(&"HostNamespaces"), "{codes:?}");
+        assert!(super::lint_json("apiVersion: v1\nkind: Node\nmetadata: {name: n}\n").is_err());
+    }
+
+    /// A kubectl session keeps its state between command lines.
+    #[test]
+    fn runs_kubectl_commands_in_one_session() {
+        let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n";
+        let Ok(mut session) = super::kubectl_session(yaml, "") else {
+            panic!("the cluster is valid");
+        };
+        let files = std::collections::BTreeMap::new();
+        let get = super::run_line(&mut session, "kubectl get ds", &files);
+        assert_eq!(get.code, 0);
+        assert!(
+            get.stdout().starts_with("NAME    DESIRED"),
+            "{}",
+            get.stdout()
+        );
+        let set = super::run_line(&mut session, "set image ds/agent a=agent:2", &files);
+        assert_eq!(set.code, 0, "{}", set.stderr());
+        let status = super::run_line(&mut session, "rollout status ds/agent", &files);
+        assert!(
+            status.stdout().ends_with("successfully rolled out\n"),
+            "{}",
+            status.stdout()
+        );
+        let unknown = super::run_line(&mut session, "get nope", &files);
+        assert_eq!(unknown.code, 1);
+        assert!(
+            unknown.stderr().starts_with("error: "),
+            "{}",
+            unknown.stderr()
+        );
+        let quote = super::run_line(&mut session, "get 'ds", &files);
+        assert_eq!(quote.code, 1);
+        assert!(super::kubectl_session("kind: DaemonSet\n", "").is_err());
     }
 }
