@@ -963,14 +963,18 @@ impl<'m> Engine<'m> {
             self.rolling_update();
         }
         let limit = i64::from(self.ds.spec.revision_history_limit.unwrap_or(10));
-        let live: FxHashSet<Arc<str>> = self
-            .nodes
-            .iter()
-            .flat_map(|n| n.pods.iter().map(|p| Arc::clone(&p.revision)))
-            .collect();
-        let current = Arc::clone(&self.current);
-        self.history
-            .cleanup(&current, limit, &|hash| live.contains(hash));
+        // Only when there are more old revisions than the limit is there anything to
+        // clean; the live hashes are collected then, not on every sync.
+        if i64::try_from(self.history.len()).unwrap_or(i64::MAX) > limit.max(0) + 1 {
+            let live: FxHashSet<Arc<str>> = self
+                .nodes
+                .iter()
+                .flat_map(|n| n.pods.iter().map(|p| Arc::clone(&p.revision)))
+                .collect();
+            let current = Arc::clone(&self.current);
+            self.history
+                .cleanup(&current, limit, &|hash| live.contains(hash));
+        }
         self.observed = self.generation;
     }
 }

@@ -72,6 +72,16 @@ impl History {
         list
     }
 
+    /// The number of revisions kept.
+    pub fn len(&self) -> usize {
+        self.revisions.len()
+    }
+
+    /// Whether no revision is kept.
+    pub fn is_empty(&self) -> bool {
+        self.revisions.is_empty()
+    }
+
     /// The revision with this hash.
     pub fn by_hash(&self, hash: &str) -> Option<&Revision> {
         self.revisions.iter().find(|r| &*r.hash == hash)
