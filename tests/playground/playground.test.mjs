@@ -138,6 +138,23 @@ test("an update steps forward to the end and back", async () => {
   await ctx.close();
 });
 
+test("a node going NotReady mid-rollout is simulated from that moment", async () => {
+  const { page, ctx } = await open();
+  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
+  await page.click('[data-action="start-update"]');
+  await page.click('[data-action="step-forward"]');
+  await page.click('[data-node="worker-2"] [data-action="notready"]');
+  await page.waitForSelector('[data-faults="list"]');
+  assert.match(await page.textContent('[data-faults="list"]'), /worker-2 goes NotReady at 0s/);
+  await page.fill('input[aria-label="Timeline"]', await attr(page, 'input[aria-label="Timeline"]', "max"));
+  // Its pod stops being Ready and is replaced at once; the unreachable NoSchedule taint
+  // keeps a new one off the node, which leaves desiredNumberScheduled.
+  await page.waitForSelector('[data-rollout-outcome="complete"]');
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "2");
+  assert.equal(await attr(page, '[data-node="worker-2"]', "data-pod"), "none");
+  await ctx.close();
+});
+
 test("a broken image stalls the rollout", async () => {
   const { page, ctx } = await open();
   await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:broken");

@@ -83,8 +83,17 @@ fn save(key: Option<&str>, name: &str, text: &str) {
     }
 }
 
-fn run_rollout(analysis: &Analysis, set_image: &str, fail: bool) -> Result<Rollout, String> {
+fn run_rollout(
+    analysis: &Analysis,
+    set_image: &str,
+    fail: bool,
+    faults: &[String],
+) -> Result<Rollout, String> {
     let pairs = scenario::parse_images(set_image)?;
+    let at = faults
+        .iter()
+        .map(|f| scenario::parse_at(f))
+        .collect::<Result<Vec<_>, _>>()?;
     let fail_images = if fail {
         pairs.iter().map(|(_, image)| image.clone()).collect()
     } else {
@@ -97,6 +106,7 @@ fn run_rollout(analysis: &Analysis, set_image: &str, fail: bool) -> Result<Rollo
         )),
         update: Update::SetImage(pairs),
         fail_images,
+        at,
         ..RolloutOptions::default()
     };
     simulate(&analysis.manifests, &[DS_FILE, CLUSTER_FILE], &options).map_err(
@@ -122,6 +132,7 @@ pub fn app(props: &AppProps) -> Html {
     let fail = use_state(|| false);
     let rollout = use_state(|| None::<Rc<Rollout>>);
     let rollout_error = use_state(|| None::<String>);
+    let faults = use_state(Vec::<String>::new);
     let index = use_state(|| 0usize);
     let playing = use_state(|| false);
 
@@ -181,7 +192,7 @@ pub fn app(props: &AppProps) -> Html {
         let prepared = props.set_image.clone();
         use_effect_with((), move |()| {
             if let (Some(image), Ok(a)) = (prepared, analysis.as_ref()) {
-                match run_rollout(a, &image, false) {
+                match run_rollout(a, &image, false, &[]) {
                     Ok(r) => rollout.set(Some(Rc::new(r))),
                     Err(e) => rollout_error.set(Some(e)),
                 }
@@ -407,6 +418,7 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let on_start = {
+        let faults = faults.clone();
         let analysis = analysis.clone();
         let set_image = set_image.clone();
         let fail = fail.clone();
@@ -417,7 +429,8 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Ok(a) = analysis.as_ref() else { return };
-            match run_rollout(a, &set_image, *fail) {
+            faults.set(Vec::new());
+            match run_rollout(a, &set_image, *fail, &[]) {
                 Ok(r) => {
                     rollout.set(Some(Rc::new(r)));
                     rollout_error.set(None);
@@ -429,6 +442,33 @@ pub fn app(props: &AppProps) -> Html {
             }
             index.set(0);
             playing.set(false);
+        })
+    };
+    // A node goes NotReady at the moment shown: the rollout is simulated again with that
+    // fault, and the position is kept.
+    let on_fault = {
+        let analysis = analysis.clone();
+        let set_image = set_image.clone();
+        let fail = fail.clone();
+        let faults = faults.clone();
+        let rollout = rollout.clone();
+        let rollout_error = rollout_error.clone();
+        let index = index.clone();
+        Callback::from(move |node: String| {
+            let (Ok(a), Some(r)) = (analysis.as_ref(), rollout.as_ref()) else {
+                return;
+            };
+            let now = r.state_at(*index).map_or(0, |s| s.time);
+            let mut list = (*faults).clone();
+            list.push(format!("{}:notready:{node}", now as f64 / 1000.0));
+            match run_rollout(a, &set_image, *fail, &list) {
+                Ok(next) => {
+                    index.set((*index).min(next.steps.len()));
+                    rollout.set(Some(Rc::new(next)));
+                    faults.set(list);
+                }
+                Err(message) => rollout_error.set(Some(message)),
+            }
         })
     };
     let length = rollout.as_ref().map_or(0, |r| r.steps.len());
@@ -505,7 +545,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     let body = match analysis.as_ref() {
         Err(_) => html! {},
-        Ok(a) => view_cluster(a, rollout.as_deref(), *index, &filter, &on_edit),
+        Ok(a) => view_cluster(a, rollout.as_deref(), *index, &filter, &on_edit, &on_fault),
     };
     let outcome = match rollout.as_deref() {
         None => "none",
@@ -571,6 +611,13 @@ pub fn app(props: &AppProps) -> Html {
                     <input type="range" min="0" max={length.to_string()} value={index.to_string()} oninput={on_scrub} disabled={rollout.is_none()} aria-label="Timeline" />
                     <span class="position">{ format!("step {} of {length}", *index) }</span>
                 </div>
+                if !faults.is_empty() {
+                    <p class="faults" data-faults="list">{ "Faults: " }{ for faults.iter().map(|f| {
+                        let mut parts = f.splitn(3, ':');
+                        let (t, _, node) = (parts.next().unwrap_or(""), parts.next(), parts.next().unwrap_or(""));
+                        html! { <code>{ format!("{node} goes NotReady at {t}s") }</code> }
+                    }) }</p>
+                }
             </section>
             <section class="cluster">
                 <form class="kubectl" onsubmit={on_command}>
@@ -664,6 +711,7 @@ fn view_cluster(
     index: usize,
     filter: &str,
     on_edit: &Callback<String>,
+    on_fault: &Callback<String>,
 ) -> Html {
     let state = rollout.and_then(|r| r.state_at(index));
     let (status, message, time) = match rollout {
@@ -766,7 +814,7 @@ fn view_cluster(
                 }
             </div>
             <div class="nodes">
-                { for cards.iter().take(shown).map(|c| card(c, on_edit)) }
+                { for cards.iter().take(shown).map(|c| card(c, on_edit, on_fault)) }
             </div>
             if hidden > 0 {
                 <p class="more">{ format!("{hidden} more node(s) match; narrow the filter to see them.") }</p>

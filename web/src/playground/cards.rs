@@ -27,7 +27,13 @@ pub struct Card {
 }
 
 /// Renders a card; `on_edit` receives the kubectl command of its buttons.
-pub fn card(c: &Card, on_edit: &yew::Callback<String>) -> Html {
+/// During a rollout `on_fault` receives the name of a node made NotReady from its card.
+pub fn card(c: &Card, on_edit: &yew::Callback<String>, on_fault: &yew::Callback<String>) -> Html {
+    let not_ready = {
+        let on_fault = on_fault.clone();
+        let name = c.name.clone();
+        yew::Callback::from(move |_: yew::MouseEvent| on_fault.emit(name.clone()))
+    };
     let cordon = {
         let on_edit = on_edit.clone();
         let command = if c.cordoned {
@@ -71,6 +77,9 @@ pub fn card(c: &Card, on_edit: &yew::Callback<String>) -> Html {
             <p class="actions">
                 <button type="button" class="small" onclick={cordon} data-action="cordon">{ if c.cordoned { "uncordon" } else { "cordon" } }</button>
                 <button type="button" class="small" onclick={remove} data-action="delete-node">{ "delete" }</button>
+                if c.updated.is_some() {
+                    <button type="button" class="small" onclick={not_ready} data-action="notready" title="The node's kubelet stops reporting at this moment of the rollout">{ "goes NotReady now" }</button>
+                }
             </p>
         </article>
     }
