@@ -91,9 +91,7 @@ import {{ createRequire }} from "node:module";
 import {{ init, place }} from {package:?};
 const jsyaml = createRequire(import.meta.url)({js_yaml:?});
 const nodes = readFileSync({nodes:?}, "utf8");
-const text = readFileSync({daemonsets:?}, "utf8") + "
----
-" + nodes;
+const text = readFileSync({daemonsets:?}, "utf8") + "\n---\n" + nodes;
 await init();
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const time = (f) => {{ const t = performance.now(); f(); return performance.now() - t; }};
