@@ -72,6 +72,9 @@ test("the guide's first example on the sample cluster shows where pods land, and
   assert.equal(await attr(page, '[data-node="worker-3"]', "data-pod"), "running");
   assert.match(await page.textContent('[data-node="gpu-1"]'), /untolerated taint \{nvidia\.com\/gpu: present\}/);
   assert.match(await page.textContent('[data-node="control-plane-1"]'), /untolerated taint \{node-role\.kubernetes\.io\/control-plane: \}/);
+  // The editors highlight YAML: keys, under the text the user edits.
+  assert.ok((await page.locator('.highlight .y-key').count()) > 10);
+  assert.equal((await page.locator('.highlight').first().textContent()).trimEnd(), (await page.locator('[data-editor="daemonset"]').inputValue()).trimEnd());
   await page.screenshot({ path: join(SITE, "..", "playground.png"), fullPage: true });
   await ctx.close();
 });
