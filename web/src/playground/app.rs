@@ -116,6 +116,28 @@ fn run_rollout(
     )
 }
 
+/// Tries `edit` on the current nodes; when kubectl would accept it, keeps it in `edits`
+/// (the verdicts follow) and shows kubectl's reply, else kubectl's error.
+fn commit_edit(
+    a: &Analysis,
+    edit: NodeEdit,
+    edits: &UseStateHandle<Vec<NodeEdit>>,
+    reply: &UseStateHandle<Option<Result<String, String>>>,
+    reset: &Callback<()>,
+) {
+    let mut nodes = a.manifests.nodes.clone();
+    match edits::apply(&mut nodes, &edit) {
+        Ok(output) => {
+            let mut list = (**edits).clone();
+            list.push(edit);
+            edits.set(list);
+            reply.set(Some(Ok(output)));
+            reset.emit(());
+        }
+        Err(e) => reply.set(Some(Err(e))),
+    }
+}
+
 /// The page.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
@@ -290,17 +312,7 @@ pub fn app(props: &AppProps) -> Html {
             let Ok(a) = analysis.as_ref() else {
                 return reply.set(Some(Err("fix the errors in the editors first".to_owned())));
             };
-            let mut nodes = a.manifests.nodes.clone();
-            match edits::apply(&mut nodes, &edit) {
-                Ok(output) => {
-                    let mut list = (*edits).clone();
-                    list.push(edit);
-                    edits.set(list);
-                    reply.set(Some(Ok(output)));
-                    reset.emit(());
-                }
-                Err(e) => reply.set(Some(Err(e))),
-            }
+            commit_edit(a, edit, &edits, &reply, &reset);
         })
     };
     let on_command_input = {
@@ -344,17 +356,7 @@ pub fn app(props: &AppProps) -> Html {
                 .find(|n| !taken.contains(n.as_str()))
                 .unwrap_or_default();
             let edit = NodeEdit::Add(name, like);
-            let mut nodes = a.manifests.nodes.clone();
-            match edits::apply(&mut nodes, &edit) {
-                Ok(output) => {
-                    let mut list = (*edits).clone();
-                    list.push(edit);
-                    edits.set(list);
-                    reply.set(Some(Ok(output)));
-                    reset.emit(());
-                }
-                Err(e) => reply.set(Some(Err(e))),
-            }
+            commit_edit(a, edit, &edits, &reply, &reset);
         })
     };
     let on_undo_edit = {
