@@ -10,9 +10,8 @@ use daemonset_sim::lint::lint;
 use daemonset_sim::manifest::{read, Diagnostic, Source};
 use daemonset_sim::placement::{place_sources, PlaceError, PlaceOptions, PlacementReport};
 use daemonset_sim::rollout::{
-    scenario, simulate, Rollout, RolloutError, RolloutOptions, Update, DEFAULT_READY_AFTER,
+    options_from_json_text, simulate, Rollout, RolloutError, RolloutOptions,
 };
-use serde_json::Value;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 
 #[cfg(feature = "playground")]
@@ -87,59 +86,7 @@ fn rollout_options(options: &str) -> Result<RolloutOptions, JsError> {
 
 /// Reads the options JSON; errors name the option (`setImage`, `at`, ...) and say why.
 fn parse_rollout_options(options: &str) -> Result<RolloutOptions, Vec<Diagnostic>> {
-    let flag = |name: &'static str| move |message: String| vec![Diagnostic::file(name, message)];
-    let o: Value = if options.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(options).map_err(|e| flag("options")(format!("not JSON: {e}")))?
-    };
-    let strings = |key: &str| -> Vec<String> {
-        o[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut result = RolloutOptions {
-        daemon_set: o["daemonSet"].as_str().map(str::to_owned),
-        ready_after: DEFAULT_READY_AFTER,
-        fail_images: strings("failImages"),
-        delete_pods: strings("deletePods"),
-        undo: o["undo"].as_i64(),
-        ..RolloutOptions::default()
-    };
-    if let Some(image) = o["failImage"].as_str() {
-        result.fail_images.push(image.to_owned());
-    }
-    if let Some(images) = o["setImage"].as_str() {
-        result.update = Update::SetImage(scenario::parse_images(images).map_err(flag("setImage"))?);
-    }
-    if let Some(to) = o["to"].as_str() {
-        let manifests = read(&[Source {
-            name: "to.yaml",
-            text: to,
-        }])?;
-        let ds = manifests
-            .daemon_sets
-            .into_iter()
-            .next()
-            .ok_or_else(|| flag("to.yaml")("no DaemonSet found in `to`".to_owned()))?;
-        result.update = Update::Apply {
-            daemon_set: Box::new(ds.object),
-            file: "to.yaml".to_owned(),
-        };
-    }
-    if let Some(seconds) = o.get("readyAfter").filter(|v| !v.is_null()) {
-        result.ready_after =
-            scenario::parse_seconds(&seconds.to_string()).map_err(flag("readyAfter"))?;
-    }
-    for at in strings("at") {
-        result.at.push(scenario::parse_at(&at).map_err(flag("at"))?);
-    }
-    Ok(result)
+    options_from_json_text(options, "to.yaml")
 }
 
 fn rollout(yaml: &str, options: &str) -> Result<Rollout, JsError> {
@@ -291,27 +238,12 @@ impl KubectlSession {
 }
 
 fn kubectl_session(yaml: &str, options: &str) -> Result<Session, Vec<Diagnostic>> {
-    let flag = |name: &'static str| move |message: String| vec![Diagnostic::file(name, message)];
-    let o: Value = if options.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(options).map_err(|e| flag("options")(format!("not JSON: {e}")))?
+    // The session takes the rollout options' `readyAfter` and `failImages`/`failImage`.
+    let parsed = options_from_json_text(options, "to.yaml")?;
+    let session_options = kubectl::Options {
+        ready_after: parsed.ready_after,
+        fail_images: parsed.fail_images,
     };
-    let mut session_options = kubectl::Options {
-        fail_images: o["failImages"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        ..kubectl::Options::default()
-    };
-    if let Some(seconds) = o.get("readyAfter").filter(|v| !v.is_null()) {
-        session_options.ready_after =
-            scenario::parse_seconds(&seconds.to_string()).map_err(flag("readyAfter"))?;
-    }
     let manifests = read(&[Source {
         name: "input.yaml",
         text: yaml,

@@ -11,12 +11,14 @@ mod controller;
 mod engine;
 pub mod history;
 pub mod model;
+pub mod options_json;
 pub mod report;
 pub mod scenario;
 pub mod status;
 
 pub use engine::{set_images, BURST_REPLICAS};
 pub use model::{Millis, NodeState, SimPod, State, Status};
+pub use options_json::{options_from_json, options_from_json_text};
 pub use report::{Event, EventKind, Outcome, Rollout, Step};
 pub use scenario::{Action, Timed};
 

@@ -9,7 +9,7 @@
 
 use daemonset_sim::manifest::{read, Source};
 use daemonset_sim::rollout::{
-    scenario, simulate, Outcome, Rollout, RolloutError, RolloutOptions, Update,
+    options_from_json, simulate, Outcome, Rollout, RolloutError, RolloutOptions,
 };
 use serde_json::Value;
 
@@ -68,47 +68,10 @@ fn errors(e: RolloutError) -> String {
 
 /// The options a case asks for.
 pub fn options(name: &str, o: &Value) -> Result<RolloutOptions, String> {
-    let mut options = RolloutOptions::default();
-    if let Some(images) = o["setImage"].as_str() {
-        options.update = Update::SetImage(scenario::parse_images(images)?);
-    }
-    if let Some(to) = o["to"].as_str() {
-        let file = format!("{name}.to.yaml");
-        let manifests = read(&[Source {
-            name: &file,
-            text: to,
-        }])
-        .map_err(|e| format!("{name}: bad `to`: {e:?}"))?;
-        let ds = manifests
-            .daemon_sets
-            .into_iter()
-            .next()
-            .ok_or(format!("{name}: `to` has no DaemonSet"))?;
-        options.update = Update::Apply {
-            daemon_set: Box::new(ds.object),
-            file,
-        };
-    }
-    if let Some(seconds) = o["readyAfter"].as_f64() {
-        options.ready_after = scenario::parse_seconds(&seconds.to_string())?;
-    }
-    let strings = |key: &str| -> Vec<String> {
-        o[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    options.fail_images = strings("failImages");
-    options.delete_pods = strings("deletePods");
-    for at in strings("at") {
-        options.at.push(scenario::parse_at(&at)?);
-    }
-    options.undo = o["undo"].as_i64();
-    Ok(options)
+    options_from_json(o, &format!("{name}.to.yaml")).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        format!("{name}: bad options: {}", lines.join("; "))
+    })
 }
 
 /// Simulates a case.

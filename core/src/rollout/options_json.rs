@@ -1,0 +1,113 @@
+//! Rollout options written as JSON, as the JavaScript API and the test cases give them:
+//! `{ "setImage": "c=img", "to": "<yaml>", "readyAfter": seconds, "failImage": "img",
+//! "failImages": [..], "deletePods": [..], "at": ["30:notready:node-1", ..], "undo": n,
+//! "daemonSet": "ns/name" }`, every key optional.
+
+use super::{scenario, RolloutOptions, Update, DEFAULT_READY_AFTER};
+use crate::manifest::{read, Diagnostic, Source};
+use serde_json::Value;
+
+/// Reads options from JSON text (empty text: the defaults). `to_file` names the `to`
+/// text in its errors.
+///
+/// # Errors
+/// Text that is not JSON, or an option that does not parse; each names the option.
+pub fn options_from_json_text(
+    text: &str,
+    to_file: &str,
+) -> Result<RolloutOptions, Vec<Diagnostic>> {
+    if text.trim().is_empty() {
+        return options_from_json(&Value::Null, to_file);
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| vec![Diagnostic::file("options", format!("not JSON: {e}"))])?;
+    options_from_json(&value, to_file)
+}
+
+/// Reads options from a JSON value (`null`: the defaults).
+///
+/// # Errors
+/// An option that does not parse, or a `to` text that is not a DaemonSet; each names the
+/// option.
+pub fn options_from_json(o: &Value, to_file: &str) -> Result<RolloutOptions, Vec<Diagnostic>> {
+    let flag = |name: &str| {
+        let name = name.to_owned();
+        move |message: String| vec![Diagnostic::file(&name, message)]
+    };
+    let strings = |key: &str| -> Vec<String> {
+        o[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut result = RolloutOptions {
+        daemon_set: o["daemonSet"].as_str().map(str::to_owned),
+        ready_after: DEFAULT_READY_AFTER,
+        fail_images: strings("failImages"),
+        delete_pods: strings("deletePods"),
+        undo: o["undo"].as_i64(),
+        ..RolloutOptions::default()
+    };
+    if let Some(image) = o["failImage"].as_str() {
+        result.fail_images.push(image.to_owned());
+    }
+    if let Some(images) = o["setImage"].as_str() {
+        result.update = Update::SetImage(scenario::parse_images(images).map_err(flag("setImage"))?);
+    }
+    if let Some(to) = o["to"].as_str() {
+        let manifests = read(&[Source {
+            name: to_file,
+            text: to,
+        }])?;
+        let ds = manifests
+            .daemon_sets
+            .into_iter()
+            .next()
+            .ok_or_else(|| flag(to_file)("no DaemonSet found in `to`".to_owned()))?;
+        result.update = Update::Apply {
+            daemon_set: Box::new(ds.object),
+            file: to_file.to_owned(),
+        };
+    }
+    if let Some(seconds) = o.get("readyAfter").filter(|v| !v.is_null()) {
+        result.ready_after =
+            scenario::parse_seconds(&seconds.to_string()).map_err(flag("readyAfter"))?;
+    }
+    for at in strings("at") {
+        result.at.push(scenario::parse_at(&at).map_err(flag("at"))?);
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_read_and_bad_ones_name_the_option() {
+        let o = options_from_json_text(
+            r#"{"setImage": "a=b:2", "readyAfter": 1.5, "failImage": "b:2", "deletePods": ["n1"], "at": ["3:cordon:n1"], "undo": 0}"#,
+            "to.yaml",
+        )
+        .unwrap_or_default();
+        assert!(
+            matches!(o.update, Update::SetImage(ref p) if p == &[("a".to_owned(), "b:2".to_owned())])
+        );
+        assert_eq!(o.ready_after, 1500);
+        assert_eq!(o.fail_images, vec!["b:2".to_owned()]);
+        assert_eq!(o.delete_pods, vec!["n1".to_owned()]);
+        assert_eq!((o.at.len(), o.undo), (1, Some(0)));
+        let errors = options_from_json_text(r#"{"readyAfter": -1}"#, "to.yaml")
+            .err()
+            .unwrap_or_default();
+        assert_eq!(errors.first().map(|d| d.file.as_str()), Some("readyAfter"));
+        let errors = options_from_json_text("{", "to.yaml")
+            .err()
+            .unwrap_or_default();
+        assert_eq!(errors.first().map(|d| d.file.as_str()), Some("options"));
+    }
+}
