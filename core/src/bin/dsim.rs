@@ -202,18 +202,9 @@ fn main() -> ExitCode {
 }
 
 fn run_lint(files: &[String], output: Output) -> ExitCode {
-    let texts = match read_files(files) {
-        Ok(texts) => texts,
-        Err(failure) => return report(failure, output),
-    };
-    let sources: Vec<Source<'_>> = files
-        .iter()
-        .zip(&texts)
-        .map(|(name, text)| Source { name, text })
-        .collect();
-    let manifests = match manifest::read(&sources) {
+    let manifests = match read_manifests(files) {
         Ok(manifests) => manifests,
-        Err(errors) => return report(Failure::Input(errors), output),
+        Err(failure) => return report(failure, output),
     };
     let result = lint::lint(&manifests, &names(files));
     if result.objects.is_empty() {
@@ -272,12 +263,7 @@ fn rollout_options(args: RolloutArgs) -> Result<RolloutOptions, Failure> {
     }
     let update = match (args.to, args.set_image) {
         (Some(file), _) => {
-            let texts = read_files(std::slice::from_ref(&file))?;
-            let sources = [Source {
-                name: &file,
-                text: &texts[0],
-            }];
-            let manifests = manifest::read(&sources).map_err(Failure::Input)?;
+            let manifests = read_manifests(std::slice::from_ref(&file))?;
             let mut sets = manifests.daemon_sets.into_iter().map(|l| l.object);
             let Some(first) = sets.next() else {
                 return Err(flag_error(
@@ -314,18 +300,9 @@ fn run_rollout(files: &[String], args: RolloutArgs, output: Output) -> ExitCode 
         Ok(options) => options,
         Err(failure) => return report(failure, output),
     };
-    let texts = match read_files(files) {
-        Ok(texts) => texts,
-        Err(failure) => return report(failure, output),
-    };
-    let sources: Vec<Source<'_>> = files
-        .iter()
-        .zip(&texts)
-        .map(|(name, text)| Source { name, text })
-        .collect();
-    let manifests = match manifest::read(&sources) {
+    let manifests = match read_manifests(files) {
         Ok(manifests) => manifests,
-        Err(errors) => return report(Failure::Input(errors), output),
+        Err(failure) => return report(failure, output),
     };
     let result = rollout::simulate(&manifests, &names(files), &options);
     std::mem::forget(manifests);
@@ -344,24 +321,13 @@ fn run_rollout(files: &[String], args: RolloutArgs, output: Output) -> ExitCode 
         }
         Err(RolloutError::Input(errors)) => report(Failure::Input(errors), output),
     };
-    drop(sources);
-    std::mem::forget(texts);
     code
 }
 
 fn run_place(files: &[String], output: Output, daemon_set: Option<String>) -> ExitCode {
-    let texts = match read_files(files) {
-        Ok(texts) => texts,
-        Err(failure) => return report(failure, output),
-    };
-    let sources: Vec<Source<'_>> = files
-        .iter()
-        .zip(&texts)
-        .map(|(name, text)| Source { name, text })
-        .collect();
-    let manifests = match manifest::read(&sources) {
+    let manifests = match read_manifests(files) {
         Ok(manifests) => manifests,
-        Err(errors) => return report(Failure::Input(errors), output),
+        Err(failure) => return report(failure, output),
     };
     let result = place(&manifests, &PlaceOptions { daemon_set }, &names(files));
     // Large inputs take a while to free, and the process is about to end anyway.
@@ -383,9 +349,22 @@ fn run_place(files: &[String], output: Output, daemon_set: Option<String>) -> Ex
         }
         Err(PlaceError::Input(errors)) => report(Failure::Input(errors), output),
     };
+    code
+}
+
+/// Reads every file (or standard input for `-`) into manifests. The texts are not freed:
+/// large inputs take a while to free, and the process is about to end anyway.
+fn read_manifests(files: &[String]) -> Result<manifest::Manifests, Failure> {
+    let texts = read_files(files)?;
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| Source { name, text })
+        .collect();
+    let manifests = manifest::read(&sources).map_err(Failure::Input);
     drop(sources);
     std::mem::forget(texts);
-    code
+    manifests
 }
 
 fn names(files: &[String]) -> Vec<&str> {
