@@ -234,6 +234,44 @@ test("the kubectl terminal answers the guide's commands", async () => {
   await ctx.close();
 });
 
+test("a lesson loads its example, checks its task as the text changes, and runs its commands", async () => {
+  const { page, ctx } = await open();
+  assert.equal(await page.locator("[data-lesson]").count(), 0);
+  assert.equal(await page.locator('[data-lesson-select="select"] option:not([value=""])').count(), 12);
+  await page.selectOption('[data-lesson-select="select"]', "scheduling");
+  await page.waitForSelector('[data-lesson="scheduling"]');
+  // Opening a lesson keeps the editors' text; only its load button replaces it.
+  const editor = page.locator('[data-editor="daemonset"]');
+  assert.match(await editor.inputValue(), /name: log-collector/);
+  await page.click('[data-lesson="scheduling"] [data-action="lesson-load"][data-preset-file="node-selection.yaml"]');
+  await page.waitForSelector('[data-desired="2"]');
+  await page.waitForSelector('[data-task-done="false"]');
+  assert.match(await page.textContent("[data-task-done]"), /control-plane-1: node\(s\) didn't match Pod's node affinity\/selector/);
+  // Run on the control-plane node: tolerate its taint instead of selecting labelled nodes.
+  const text = (await editor.inputValue()).replace(
+    '      nodeSelector:\n        monitoring: "enabled"\n',
+    "      tolerations:\n      - key: node-role.kubernetes.io/control-plane\n        operator: Exists\n        effect: NoSchedule\n",
+  );
+  assert.match(text, /tolerations:/);
+  await editor.fill(text);
+  await page.waitForSelector('[data-task-done="true"]');
+  assert.match(await page.textContent("[data-task-done]"), /✓ Done/);
+  assert.equal(await attr(page, '[data-node="control-plane-1"]', "data-pod"), "running");
+  await page.click('[data-lesson-command="kubectl describe node control-plane-1 | grep Taints"]');
+  await page.waitForFunction(() => document.querySelector('[data-terminal="output"]').textContent.includes("Taints:"));
+  assert.match(
+    await page.textContent('[data-terminal="output"]'),
+    /\$ kubectl describe node control-plane-1 \| grep Taints\nTaints: +node-role\.kubernetes\.io\/control-plane:NoSchedule\n/,
+  );
+  // The open lesson is remembered across a reload, and fits a phone's width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await page.waitForSelector('[data-lesson="scheduling"] [data-task-done="true"]');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
+  await ctx.close();
+});
+
 test("a cluster file loads through the file input", async () => {
   const { page, ctx } = await open();
   const nodes = Array.from({ length: 3000 }, (_, i) =>

@@ -7,10 +7,10 @@ use daemonset_sim::placement::taints::kubectl_form;
 use daemonset_sim::placement::{place, DaemonSetPlacement, PlaceError, PlaceOptions};
 use std::rc::Rc;
 
-/// The name the DaemonSet editor's text goes by in errors.
-pub const DS_FILE: &str = "daemonset.yaml";
+/// The name the DaemonSet editor's text goes by in errors (and in `kubectl apply -f`).
+pub const DS_FILE: &str = daemonset_sim::lessons::DAEMON_SET_FILE;
 /// The name the cluster editor's text goes by in errors.
-pub const CLUSTER_FILE: &str = "cluster.yaml";
+pub const CLUSTER_FILE: &str = daemonset_sim::lessons::CLUSTER_FILE;
 
 /// A node as its card shows it.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,12 +1,14 @@
-//! The playground's one page: two editors, the node cards, and the rollout controls.
+//! The playground's one page: two editors, the lessons, the node cards, and the rollout controls.
 
 use super::analysis::{analyse, describe, Analysis, CLUSTER_FILE, DS_FILE};
 use super::cards::{card, Card};
 use super::editor::{Editor, Marker};
 use super::edits::{self, NodeEdit};
+use super::lessons::Lessons;
 use super::presets::{CLUSTER, PRESETS};
 use super::terminal::Terminal;
 use base64::Engine as _;
+use daemonset_sim::lessons::Preset;
 use daemonset_sim::rollout::{scenario, simulate, Outcome, Rollout, RolloutOptions, Update};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -373,23 +375,16 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let note = use_state(|| None::<&'static str>);
-    let on_preset = {
+    // A preset replaces both texts (the menu's choice or a lesson's button: always an
+    // explicit action), drops the node edits and the rollout.
+    let load_preset = {
         let ds_text = ds_text.clone();
         let cluster_text = cluster_text.clone();
         let set_image = set_image.clone();
         let note = note.clone();
         let edits = edits.clone();
         let reset = reset.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let Some(preset) = select
-                .value()
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| PRESETS.get(i))
-            else {
-                return;
-            };
+        Callback::from(move |preset: &'static Preset| {
             ds_text.set(Text::from(preset.daemon_set));
             cluster_text.set(Text::from(CLUSTER));
             set_image.set(first_container_image(preset.daemon_set));
@@ -397,6 +392,30 @@ pub fn app(props: &AppProps) -> Html {
             edits.set(Vec::new());
             reset.emit(());
         })
+    };
+    let on_preset = {
+        let load_preset = load_preset.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(preset) = select
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| PRESETS.get(i))
+            {
+                load_preset.emit(preset);
+            }
+        })
+    };
+    // A command a lesson sends to the terminal, until the terminal has run it.
+    let terminal_request = use_state(|| None::<AttrValue>);
+    let on_lesson_command = {
+        let terminal_request = terminal_request.clone();
+        Callback::from(move |line: String| terminal_request.set(Some(AttrValue::from(line))))
+    };
+    let on_request_done = {
+        let terminal_request = terminal_request.clone();
+        Callback::from(move |()| terminal_request.set(None))
     };
     let on_filter = {
         let filter = filter.clone();
@@ -569,6 +588,15 @@ pub fn app(props: &AppProps) -> Html {
                     <p class="note" data-preset="note">{ text }</p>
                 }
             </section>
+            <Lessons
+                daemon_set={Text::clone(&settled.0)}
+                cluster={Text::clone(&settled.1)}
+                manifests={analysis.as_ref().as_ref().ok().map(|a| Rc::clone(&a.manifests))}
+                rollout={rollout.as_ref().filter(|r| *index >= r.steps.len()).map(Rc::clone)}
+                on_load={load_preset}
+                on_command={analysis.is_ok().then_some(on_lesson_command)}
+                storage_key={props.storage_key.clone()}
+            />
             <section class="editors">
                 <div class="editor">
                     <label for="editor-daemonset">{ "DaemonSet" }</label>
@@ -641,7 +669,15 @@ pub fn app(props: &AppProps) -> Html {
                 { body }
             </section>
             if let Ok(a) = analysis.as_ref() {
-                <Terminal manifests={Rc::clone(&a.manifests)} name={a.placement.name.clone()} set_image={next_image(&set_image)} />
+                <Terminal
+                    manifests={Rc::clone(&a.manifests)}
+                    daemon_set={Text::clone(&settled.0)}
+                    cluster={Text::clone(&settled.1)}
+                    name={a.placement.name.clone()}
+                    set_image={next_image(&set_image)}
+                    request={(*terminal_request).clone()}
+                    on_request_done={on_request_done}
+                />
             }
         </div>
     }

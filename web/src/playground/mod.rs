@@ -9,6 +9,7 @@ mod app;
 mod cards;
 mod editor;
 mod edits;
+mod lessons;
 mod presets;
 mod terminal;
 

@@ -1,8 +1,9 @@
 //! A kubectl terminal over the cluster in the editors: the guide's commands, answered in
 //! kubectl's words by the emulator (`daemonset_sim::kubectl`), one session that lives
-//! until the texts change.
+//! until the texts change. `apply -f daemonset.yaml` (and `cluster.yaml`) read the editors.
 
-use daemonset_sim::kubectl::{parse_script, NoFiles, Options, Session};
+use super::analysis::{CLUSTER_FILE, DS_FILE};
+use daemonset_sim::kubectl::{parse_script, Files, Options, Session};
 use daemonset_sim::manifest::Manifests;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -25,17 +26,44 @@ const EXAMPLES: [&str; 7] = [
 pub struct TerminalProps {
     /// The cluster, as the editors (and node edits) give it.
     pub manifests: Rc<Manifests>,
+    /// The DaemonSet editor's text the cluster was read from (`daemonset.yaml` for `apply -f`).
+    pub daemon_set: Rc<str>,
+    /// The cluster editor's text (`cluster.yaml`).
+    pub cluster: Rc<str>,
     /// The DaemonSet's name, for the examples.
     pub name: AttrValue,
     /// Its first container and a newer image, for the `set image` example.
     pub set_image: AttrValue,
+    /// A command line to run now, from outside the terminal (a lesson's command).
+    pub request: Option<AttrValue>,
+    /// Called once `request` has run, so that it runs only once.
+    pub on_request_done: Callback<()>,
 }
 
 impl PartialEq for TerminalProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.manifests, &other.manifests)
+            && Rc::ptr_eq(&self.daemon_set, &other.daemon_set)
+            && Rc::ptr_eq(&self.cluster, &other.cluster)
             && self.name == other.name
             && self.set_image == other.set_image
+            && self.request == other.request
+    }
+}
+
+/// The editors' texts as the files `kubectl apply -f` can name.
+struct EditorFiles {
+    daemon_set: Rc<str>,
+    cluster: Rc<str>,
+}
+
+impl Files for EditorFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        match path.strip_prefix("./").unwrap_or(path) {
+            DS_FILE => Ok(self.daemon_set.to_string()),
+            CLUSTER_FILE => Ok(self.cluster.to_string()),
+            _ => Err(format!("the path \"{path}\" does not exist")),
+        }
     }
 }
 
@@ -60,11 +88,41 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let session = session.clone();
         let transcript = transcript.clone();
         let manifests = Rc::clone(&props.manifests);
+        let files = Rc::new(EditorFiles {
+            daemon_set: Rc::clone(&props.daemon_set),
+            cluster: Rc::clone(&props.cluster),
+        });
         Callback::from(move |command: String| {
-            let text = run_line(&session, &manifests, &command);
+            let text = run_line(&session, &manifests, &*files, &command);
             transcript.set(format!("{}{text}", *transcript));
         })
     };
+    let section = use_node_ref();
+    let output = use_node_ref();
+    {
+        // A command from a lesson runs once, and the terminal comes into view.
+        let run = run.clone();
+        let done = props.on_request_done.clone();
+        let section = section.clone();
+        use_effect_with(props.request.clone(), move |request| {
+            if let Some(line) = request {
+                run.emit(line.to_string());
+                done.emit(());
+                if let Some(element) = section.cast::<web_sys::Element>() {
+                    element.scroll_into_view_with_bool(false);
+                }
+            }
+        });
+    }
+    {
+        // The newest output stays in view.
+        let output = output.clone();
+        use_effect_with(transcript.len(), move |_| {
+            if let Some(pre) = output.cast::<web_sys::Element>() {
+                pre.set_scroll_top(pre.scroll_height());
+            }
+        });
+    }
     let on_input = {
         let line = line.clone();
         Callback::from(move |e: InputEvent| {
@@ -94,11 +152,11 @@ pub fn terminal(props: &TerminalProps) -> Html {
         }
     });
     html! {
-        <section class="terminal">
+        <section class="terminal" ref={section}>
             <h2>{ "kubectl" }</h2>
-            <p class="hint">{ "The commands of the study guide, answered as kubectl would on the cluster above (a session of its own, restarted when the text changes)." }</p>
+            <p class="hint">{ "The commands of the study guide, answered as kubectl would on the cluster above (a session of its own, restarted when the text changes; " }<code>{ "apply -f daemonset.yaml" }</code>{ " reads the DaemonSet editor)." }</p>
             <p class="examples">{ for examples }</p>
-            <pre class="transcript" data-terminal="output" aria-live="polite">{ (*transcript).clone() }</pre>
+            <pre class="transcript" ref={output} data-terminal="output" aria-live="polite">{ (*transcript).clone() }</pre>
             <form onsubmit={on_submit}>
                 <label for="terminal-input"><code>{ "$ kubectl" }</code></label>
                 <input id="terminal-input" value={(*line).clone()} oninput={on_input} spellcheck="false" autocomplete="off" placeholder="get ds" aria-label="kubectl command" data-terminal="input" />
@@ -110,7 +168,12 @@ pub fn terminal(props: &TerminalProps) -> Html {
 
 /// Runs one command line in the session (made on first use) and returns the transcript
 /// lines: the prompt, then what kubectl prints.
-fn run_line(session: &Rc<RefCell<Option<Session>>>, manifests: &Manifests, line: &str) -> String {
+fn run_line(
+    session: &Rc<RefCell<Option<Session>>>,
+    manifests: &Manifests,
+    files: &dyn Files,
+    line: &str,
+) -> String {
     let mut slot = session.borrow_mut();
     if slot.is_none() {
         match Session::new(manifests, &Options::default()) {
@@ -128,7 +191,7 @@ fn run_line(session: &Rc<RefCell<Option<Session>>>, manifests: &Manifests, line:
         Ok(commands) => commands.into_iter().next().unwrap_or_default(),
         Err(e) => return format!("$ kubectl {line}\nerror: {e}\n"),
     };
-    let output = s.run(&words, &NoFiles);
+    let output = s.run(&words, files);
     let mut text = format!(
         "$ kubectl {}\n{}",
         line.trim().trim_start_matches("kubectl ").trim(),
