@@ -4,12 +4,14 @@
 //! `kubectl get nodes -o yaml` prints them. DaemonSets, Nodes, Pods, PriorityClasses and
 //! Namespaces become k8s-openapi objects; other kinds are skipped with a warning.
 
+pub mod decode;
 pub mod diagnostic;
 pub mod document;
 pub mod locate;
 pub mod path;
 pub mod read;
 pub mod split;
+pub mod tree;
 pub mod typed;
 pub mod validate;
 

@@ -93,48 +93,6 @@ impl fmt::Display for FieldPath {
     }
 }
 
-impl From<&serde_ignored::Path<'_>> for FieldPath {
-    fn from(path: &serde_ignored::Path<'_>) -> Self {
-        use serde_ignored::Path;
-        let mut reversed = Vec::new();
-        let mut current = path;
-        loop {
-            match current {
-                Path::Root => break,
-                Path::Seq { parent, index } => {
-                    reversed.push(Segment::Index(*index));
-                    current = parent;
-                }
-                Path::Map { parent, key } => {
-                    reversed.push(Segment::Key(key.clone()));
-                    current = parent;
-                }
-                Path::Some { parent }
-                | Path::NewtypeStruct { parent }
-                | Path::NewtypeVariant { parent } => current = parent,
-            }
-        }
-        reversed.reverse();
-        Self { segments: reversed }
-    }
-}
-
-impl From<&serde_path_to_error::Path> for FieldPath {
-    fn from(path: &serde_path_to_error::Path) -> Self {
-        use serde_path_to_error::Segment as S;
-        let segments = path
-            .iter()
-            .filter_map(|segment| match segment {
-                S::Seq { index } => Some(Segment::Index(*index)),
-                S::Map { key } => Some(Segment::Key(key.clone())),
-                S::Enum { variant } => Some(Segment::Key(variant.clone())),
-                S::Unknown => None,
-            })
-            .collect();
-        Self { segments }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

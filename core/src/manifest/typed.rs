@@ -1,6 +1,6 @@
 //! The object kinds the simulator reads, and decoding a tree or a list item into them.
 
-use super::document::{decode_only_element, DecodeError, Decoded, Document};
+use super::document::{DecodeError, Decoded, Document};
 use super::path::FieldPath;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
@@ -80,20 +80,6 @@ impl Kind {
             Self::Pod => document.decode().map(|d| wrap(d, Typed::Pod)),
             Self::PriorityClass => document.decode().map(|d| wrap(d, Typed::PriorityClass)),
             Self::Namespace => document.decode().map(|d| wrap(d, Typed::Namespace)),
-        }
-    }
-
-    /// Decodes a list item cut out as a one-element YAML sequence, straight from its text.
-    ///
-    /// # Errors
-    /// Syntax or type errors; the caller then parses the item the slow way to report them.
-    pub fn decode_item(self, text: &str) -> Result<DecodedObject, String> {
-        match self {
-            Self::DaemonSet => decode_only_element(text).map(|d| wrap(d, Typed::DaemonSet)),
-            Self::Node => decode_only_element(text).map(|d| wrap(d, Typed::Node)),
-            Self::Pod => decode_only_element(text).map(|d| wrap(d, Typed::Pod)),
-            Self::PriorityClass => decode_only_element(text).map(|d| wrap(d, Typed::PriorityClass)),
-            Self::Namespace => decode_only_element(text).map(|d| wrap(d, Typed::Namespace)),
         }
     }
 }

@@ -59,9 +59,14 @@ pub fn template_hash(data: &str, collision_count: Option<i32>) -> String {
         .collect()
 }
 
-/// The canonical serialization of a template, as stored in a revision's `data`.
+/// The canonical serialization of a template, as stored in a revision's `data`: JSON
+/// with sorted keys. It goes through a JSON tree, the one way objects are serialized in
+/// this crate (the kubectl printers use it too), so each type's serializing code exists
+/// once in the WebAssembly module.
 pub fn template_data(template: &PodTemplateSpec) -> String {
-    serde_json::to_string(template).unwrap_or_default()
+    serde_json::to_value(template)
+        .map(|value| value.to_string())
+        .unwrap_or_default()
 }
 
 impl History {

@@ -1,0 +1,455 @@
+//! Decoding a parsed tree into a k8s-openapi type in one pass that also records the
+//! fields the type does not know and the path of the first type error.
+//!
+//! Every object, YAML or JSON, whole document or list item, is decoded by this one
+//! deserializer, so the (large) `Deserialize` code of each Kubernetes type exists once in
+//! the program rather than once per reader and wrapper. YAML and JSON are both read into
+//! the same [`Tree`] first.
+
+use super::path::{FieldPath, Segment};
+use super::tree::Tree as Value;
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use std::cell::RefCell;
+use std::fmt;
+
+/// A decoding error: the message, and where it happened once known.
+#[derive(Debug)]
+pub struct Error {
+    message: String,
+    path: Option<FieldPath>,
+}
+
+impl Error {
+    /// The path of the field the error is about (the root when unknown).
+    pub fn path(&self) -> FieldPath {
+        self.path.clone().unwrap_or_default()
+    }
+
+    /// The message, as serde words it (`invalid type: sequence, expected a string`).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Sets the path, unless a deeper value already did.
+    fn at(mut self, trail: &Trail<'_>) -> Self {
+        if self.path.is_none() {
+            self.path = Some(trail.path());
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl de::Error for Error {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        Self {
+            message: message.to_string(),
+            path: None,
+        }
+    }
+}
+
+/// Where the value being decoded sits: its parents, on the stack.
+#[derive(Clone, Copy)]
+enum Trail<'a> {
+    Root,
+    Key(&'a Trail<'a>, &'a str),
+    Index(&'a Trail<'a>, usize),
+}
+
+impl Trail<'_> {
+    fn path(&self) -> FieldPath {
+        let mut reversed = Vec::new();
+        let mut current = self;
+        loop {
+            match current {
+                Trail::Root => break,
+                Trail::Key(parent, key) => {
+                    reversed.push(Segment::Key((*key).to_owned()));
+                    current = parent;
+                }
+                Trail::Index(parent, index) => {
+                    reversed.push(Segment::Index(*index));
+                    current = parent;
+                }
+            }
+        }
+        let mut path = FieldPath::root();
+        for segment in reversed.into_iter().rev() {
+            path.push(segment);
+        }
+        path
+    }
+}
+
+/// Decodes `value` into `T`, returning it with the paths of fields `T` does not define.
+///
+/// # Errors
+/// The first type error, with its path.
+pub fn decode<T: de::DeserializeOwned>(value: Value) -> Result<(T, Vec<FieldPath>), Error> {
+    let unknown = RefCell::new(Vec::new());
+    let object = T::deserialize(Tree {
+        value,
+        trail: &Trail::Root,
+        unknown: &unknown,
+    })?;
+    Ok((object, unknown.into_inner()))
+}
+
+/// A value of the tree, as a deserializer.
+struct Tree<'t> {
+    value: Value,
+    trail: &'t Trail<'t>,
+    unknown: &'t RefCell<Vec<FieldPath>>,
+}
+
+impl<'t> Tree<'t> {
+    /// Any value: the visitor method for what the value is.
+    fn any<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let this = self;
+        let trail = this.trail;
+        let result: Result<V::Value, Error> = match this.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(b),
+            Value::Unsigned(_) | Value::Signed(_) | Value::Float(_) => return this.number(visitor),
+            Value::String(s) => visitor.visit_string(s),
+            Value::Seq(_) => return this.sequence(visitor),
+            Value::Map(_) => return this.mapping(visitor),
+        };
+        result.map_err(|e| e.at(trail))
+    }
+
+    /// The error for a value of the wrong type. Typed requests (`deserialize_struct`,
+    /// `deserialize_string`...) call only the one visitor method they need, which keeps
+    /// the decoding code of each Kubernetes type small.
+    fn wrong_type(self, expected: &dyn de::Expected) -> Error {
+        let unexpected = match &self.value {
+            Value::Null => de::Unexpected::Unit,
+            Value::Bool(b) => de::Unexpected::Bool(*b),
+            Value::Unsigned(u) => de::Unexpected::Unsigned(*u),
+            Value::Signed(i) => de::Unexpected::Signed(*i),
+            Value::Float(f) => de::Unexpected::Float(*f),
+            Value::String(s) => de::Unexpected::Str(s),
+            Value::Seq(_) => de::Unexpected::Seq,
+            Value::Map(_) => de::Unexpected::Map,
+        };
+        <Error as de::Error>::invalid_type(unexpected, expected).at(self.trail)
+    }
+
+    /// A mapping, for structs and maps.
+    fn mapping<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let this = self;
+        let Value::Map(mapping) = this.value else {
+            return Err(this.wrong_type(&visitor));
+        };
+        let trail = this.trail;
+        let mut access = Entries {
+            entries: mapping.into_iter(),
+            key: String::new(),
+            value: None,
+            trail,
+            unknown: this.unknown,
+        };
+        let value = visitor.visit_map(&mut access).map_err(|e| e.at(trail))?;
+        if access.entries.len() > 0 {
+            return Err(<Error as de::Error>::invalid_length(
+                access.entries.len(),
+                &"fewer entries in the mapping",
+            )
+            .at(trail));
+        }
+        Ok(value)
+    }
+
+    /// A sequence, for lists.
+    fn sequence<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let this = self;
+        let Value::Seq(items) = this.value else {
+            return Err(this.wrong_type(&visitor));
+        };
+        let trail = this.trail;
+        let mut access = Items {
+            items: items.into_iter(),
+            index: 0,
+            trail,
+            unknown: this.unknown,
+        };
+        let value = visitor.visit_seq(&mut access).map_err(|e| e.at(trail))?;
+        if access.items.len() > 0 {
+            return Err(<Error as de::Error>::invalid_length(
+                access.index + access.items.len(),
+                &"fewer elements in the list",
+            )
+            .at(trail));
+        }
+        Ok(value)
+    }
+
+    /// A string.
+    fn string<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let this = self;
+        let trail = this.trail;
+        match this.value {
+            Value::String(s) => visitor.visit_string(s).map_err(|e: Error| e.at(trail)),
+            _ => Err(this.wrong_type(&visitor)),
+        }
+    }
+
+    /// A number.
+    fn number<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let this = self;
+        let trail = this.trail;
+        let result = match this.value {
+            Value::Unsigned(u) => visitor.visit_u64(u),
+            Value::Signed(i) => visitor.visit_i64(i),
+            Value::Float(f) => visitor.visit_f64(f),
+            _ => return Err(this.wrong_type(&visitor)),
+        };
+        result.map_err(|e: Error| e.at(trail))
+    }
+
+    /// A boolean.
+    fn boolean<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let this = self;
+        let trail = this.trail;
+        match this.value {
+            Value::Bool(b) => visitor.visit_bool(b).map_err(|e: Error| e.at(trail)),
+            _ => Err(this.wrong_type(&visitor)),
+        }
+    }
+}
+
+impl<'de> de::Deserializer<'de> for Tree<'_> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.any(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let this = self;
+        if this.value.is_null() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(this)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let trail = self.trail;
+        visitor.visit_newtype_struct(self).map_err(|e| e.at(trail))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        // A field the type skips is a field the Kubernetes API does not define.
+        self.unknown.borrow_mut().push(self.trail.path());
+        visitor.visit_unit()
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let this = self;
+        let trail = this.trail;
+        match this.value {
+            Value::String(s) => visitor
+                .visit_enum(s.into_deserializer())
+                .map_err(|e: Error| e.at(trail)),
+            _ => this.any(visitor),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.mapping(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.mapping(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.sequence(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.string(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.string(visitor)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.boolean(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.number(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.number(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.number(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i128 u8 u16 u32 u64 u128 f32 char
+        bytes byte_buf unit unit_struct tuple tuple_struct identifier
+    }
+}
+
+/// The items of a sequence.
+struct Items<'t> {
+    items: std::vec::IntoIter<Value>,
+    index: usize,
+    trail: &'t Trail<'t>,
+    unknown: &'t RefCell<Vec<FieldPath>>,
+}
+
+impl<'de> de::SeqAccess<'de> for Items<'_> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        let Some(value) = self.items.next() else {
+            return Ok(None);
+        };
+        let trail = Trail::Index(self.trail, self.index);
+        self.index += 1;
+        seed.deserialize(Tree {
+            value,
+            trail: &trail,
+            unknown: self.unknown,
+        })
+        .map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+/// The entries of a mapping.
+struct Entries<'t> {
+    entries: std::vec::IntoIter<(String, Value)>,
+    /// The key of the entry whose value comes next, as text.
+    key: String,
+    value: Option<Value>,
+    trail: &'t Trail<'t>,
+    unknown: &'t RefCell<Vec<FieldPath>>,
+}
+
+impl<'de> de::MapAccess<'de> for Entries<'_> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some(value);
+        self.key = key;
+        let trail = Trail::Key(self.trail, &self.key);
+        seed.deserialize(self.key.as_str().into_deserializer())
+            .map(Some)
+            .map_err(|e: Error| e.at(&trail))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let value = self.value.take().unwrap_or(Value::Null);
+        let trail = Trail::Key(self.trail, &self.key);
+        seed.deserialize(Tree {
+            value,
+            trail: &trail,
+            unknown: self.unknown,
+        })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::Node;
+
+    fn tree(text: &str) -> Value {
+        serde_yaml::from_str(text).unwrap_or_else(|e| panic!("test YAML does not parse: {e}"))
+    }
+
+    #[test]
+    fn records_unknown_fields_with_their_paths() {
+        let value = tree("apiVersion: v1\nkind: Node\nmetadata: {name: a}\nspec:\n  taints:\n  - {key: k, effect: NoSchedule, efect: x}\n");
+        let unknown = decode::<Node>(value).ok().map(|(_, unknown)| unknown);
+        assert_eq!(
+            unknown,
+            Some(vec![FieldPath::keys(&["spec", "taints"])
+                .index(0)
+                .key("efect")])
+        );
+    }
+
+    #[test]
+    fn type_errors_carry_the_field_path() {
+        let value = tree("apiVersion: v1\nkind: Node\nmetadata:\n  name: a\n  labels: {x: [1]}\n");
+        let err = decode::<Node>(value)
+            .err()
+            .map(|e| (e.path().to_string(), e.message().to_owned()));
+        assert_eq!(
+            err,
+            Some((
+                "metadata.labels.x".to_owned(),
+                "invalid type: sequence, expected a string".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn numbers_are_not_strings_but_quantities_may_be_numbers() {
+        let value = tree("apiVersion: v1\nkind: Node\nmetadata:\n  name: a\n  labels: {zone: 1}\n");
+        let err = decode::<Node>(value).err().map(|e| e.path().to_string());
+        assert_eq!(err.as_deref(), Some("metadata.labels.zone"));
+        let value = tree("apiVersion: v1\nkind: Node\nmetadata: {name: a, labels: {1: x}}\nstatus:\n  allocatable: {cpu: 4, memory: 1.5}\n");
+        let node = decode::<Node>(value).ok().map(|(node, _)| node);
+        let allocatable = node.and_then(|n| n.status).and_then(|s| s.allocatable);
+        let cpu = allocatable
+            .as_ref()
+            .and_then(|a| a.get("cpu"))
+            .map(|q| q.0.clone());
+        assert_eq!(cpu.as_deref(), Some("4"));
+    }
+
+    #[test]
+    fn wrong_api_version_is_an_error_at_the_root() {
+        let value = tree("apiVersion: v2\nkind: Node\nmetadata: {name: a}\n");
+        assert!(decode::<Node>(value).is_err());
+    }
+}

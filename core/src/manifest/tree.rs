@@ -1,0 +1,216 @@
+//! The tree every document is read into before it becomes a typed object: JSON's data
+//! model (null, booleans, numbers, strings, lists, mappings with string keys), which is
+//! what the API machinery turns YAML into. Mappings are lists of entries in input order,
+//! cheaper to build than hash maps for the small mappings of Kubernetes objects.
+
+use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// A parsed YAML or JSON value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Tree {
+    /// `null`, `~`, or nothing.
+    #[default]
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A whole number that fits in 64 bits without sign.
+    Unsigned(u64),
+    /// A negative whole number.
+    Signed(i64),
+    /// Any other number.
+    Float(f64),
+    /// A string.
+    String(String),
+    /// A list.
+    Seq(Vec<Tree>),
+    /// A mapping, in input order. Scalar keys are written as strings, as in JSON.
+    Map(Vec<(String, Tree)>),
+}
+
+impl Tree {
+    /// True for null.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Self::Null)
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value of `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Tree> {
+        match self {
+            Self::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The value of `key`, mutably, if this is a mapping that has it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Tree> {
+        match self {
+            Self::Map(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// The first key that occurs twice among `entries`, if any.
+fn repeated_key(entries: &[(String, Tree)]) -> Option<&str> {
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .find(|(i, (k, _))| entries[..*i].iter().any(|(seen, _)| seen == k))
+            .map(|(_, (k, _))| k.as_str());
+    }
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+}
+
+/// The text of a scalar mapping key.
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Tree::deserialize(deserializer)? {
+            Tree::String(s) => Ok(Self(s)),
+            Tree::Bool(b) => Ok(Self(b.to_string())),
+            Tree::Unsigned(n) => Ok(Self(n.to_string())),
+            Tree::Signed(n) => Ok(Self(n.to_string())),
+            Tree::Float(n) => Ok(Self(n.to_string())),
+            Tree::Null => Err(de::Error::custom("mapping key is null")),
+            Tree::Seq(_) | Tree::Map(_) => Err(de::Error::custom(
+                "mapping key is a list or a mapping; keys must be strings",
+            )),
+        }
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Tree;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML or JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Tree, D::Error> {
+        Tree::deserialize(deserializer)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> {
+        Ok(Tree::Bool(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> {
+        Ok(Tree::Unsigned(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> {
+        Ok(match u64::try_from(v) {
+            Ok(u) => Tree::Unsigned(u),
+            Err(_) => Tree::Signed(v),
+        })
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Tree, E> {
+        Ok(Tree::Float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
+        Ok(Tree::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Tree, E> {
+        Ok(Tree::String(v))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Tree::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+        while let Some((KeyText(key), value)) = map.next_entry()? {
+            entries.push((key, value));
+        }
+        if let Some(key) = repeated_key(&entries) {
+            return Err(de::Error::custom(format_args!(
+                "duplicate entry with key \"{key}\""
+            )));
+        }
+        Ok(Tree::Map(entries))
+    }
+
+    /// A YAML tag (`!!binary`, `!custom`): the API machinery drops tags, and so do we.
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Tree, A::Error> {
+        let (_tag, value): (de::IgnoredAny, _) = data.variant()?;
+        de::VariantAccess::newtype_variant::<Tree>(value)
+    }
+}
+
+impl<'de> Deserialize<'de> for Tree {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TreeVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(text: &str) -> Result<Tree, String> {
+        serde_yaml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn reads_yaml_and_json_alike() {
+        let from_yaml = yaml("a: 1\nb: [x, -2, 1.5, true, null]\n3: c\n");
+        let from_json: Result<Tree, String> =
+            serde_json::from_str(r#"{"a": 1, "b": ["x", -2, 1.5, true, null], "3": "c"}"#)
+                .map_err(|e| e.to_string());
+        assert_eq!(from_yaml, from_json);
+        let tree = from_yaml.unwrap_or_default();
+        assert_eq!(tree.get("3").and_then(Tree::as_str), Some("c"));
+    }
+
+    #[test]
+    fn repeated_keys_are_errors() {
+        let err = yaml("a: 1\nb: 2\na: 3\n").err().unwrap_or_default();
+        assert!(err.starts_with("duplicate entry with key \"a\""), "{err}");
+        let many: String = (0..40).map(|i| format!("k{i}: v\n")).collect();
+        let err = yaml(&format!("{many}k7: again\n"))
+            .err()
+            .unwrap_or_default();
+        assert!(err.starts_with("duplicate entry with key \"k7\""), "{err}");
+    }
+
+    #[test]
+    fn tags_are_dropped() {
+        assert_eq!(
+            yaml("a: !custom x\n")
+                .ok()
+                .and_then(|t| t.get("a").cloned()),
+            Some(Tree::String("x".to_owned()))
+        );
+    }
+}
