@@ -7,7 +7,7 @@
 use daemonset_sim::kubectl::clock::human_duration;
 use daemonset_sim::kubectl::describe;
 use daemonset_sim::kubectl::printers::{self, Table};
-use daemonset_sim::kubectl::{Options, Output, Session};
+use daemonset_sim::kubectl::{Options, Output, Session, Stream};
 use daemonset_sim::manifest::{self, Source};
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetStatus};
 use k8s_openapi::api::core::v1::{
@@ -1184,4 +1184,163 @@ fn cli_runs_command_lists_and_scripts() {
 
     let out = dsim(&["kubectl", "-f", "examples/typo.yaml", "--", "get", "ds"]);
     assert_eq!(out.status.code(), Some(2), "unusable cluster files");
+}
+
+// ---- Pod Security Admission's warnings ----
+
+/// A DaemonSet in `monitoring` whose pod template meets Baseline but not Restricted.
+const AGENT: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: monitoring}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers:\n      - {name: agent, image: registry.k8s.io/agent:1}\n";
+
+/// The same with `hostNetwork` and a container port.
+const HOST_AGENT: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: monitoring}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      hostNetwork: true\n      containers:\n      - name: agent\n        image: registry.k8s.io/agent:1\n        ports: [{containerPort: 9100}]\n";
+
+fn monitoring(labels: &str) -> String {
+    format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n  labels: {labels}\n")
+}
+
+fn agent_files() -> BTreeMap<String, String> {
+    [
+        ("agent.yaml", AGENT.to_owned()),
+        ("agent-2.yaml", AGENT.replace("agent:1", "agent:2")),
+        ("host-agent.yaml", HOST_AGENT.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+fn run_on(s: &mut Session, line: &str) -> Output {
+    s.run(&words(line), &agent_files())
+}
+
+/// `admission.go`'s `would violate PodSecurity %q: %s` for `warn: restricted`, as kubectl
+/// prints a warning.
+const RESTRICTED_WARNING: &str = "Warning: would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"agent\" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"agent\" must set securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container \"agent\" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container \"agent\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")\n";
+
+/// With `pod-security.kubernetes.io/warn`, every request that reaches the API server with
+/// the DaemonSet gets Pod Security Admission's warning, which kubectl prints on standard
+/// error before the result line; nothing is blocked.
+#[test]
+fn warn_label_prints_pod_security_warnings_before_the_result() {
+    let ns = monitoring("{pod-security.kubernetes.io/warn: restricted}");
+    let mut s = session(&[("nodes.yaml", NODES), ("ns.yaml", &ns)]);
+    let warned = |out: &Output, result: &str| {
+        assert_eq!(out.code, 0, "{}", out.transcript());
+        assert_eq!(
+            out.chunks,
+            [
+                (Stream::Err, RESTRICTED_WARNING.to_owned()),
+                (Stream::Out, result.to_owned())
+            ],
+            "{}",
+            out.transcript()
+        );
+    };
+    warned(
+        &run_on(&mut s, "apply -f agent.yaml"),
+        "daemonset.apps/agent created\n",
+    );
+    // No request, no warning: unchanged, or a client dry run.
+    let out = run_on(&mut s, "apply -f agent.yaml");
+    assert_eq!(out.transcript(), "daemonset.apps/agent unchanged\n");
+    let out = run_on(&mut s, "apply -f agent-2.yaml --dry-run=client");
+    assert_eq!(
+        out.transcript(),
+        "daemonset.apps/agent configured (dry run)\n"
+    );
+    warned(
+        &run_on(&mut s, "apply -f agent-2.yaml --dry-run=server"),
+        "daemonset.apps/agent configured (server dry run)\n",
+    );
+    warned(
+        &run_on(&mut s, "apply -f agent-2.yaml"),
+        "daemonset.apps/agent configured\n",
+    );
+    // Validating admission runs before the store finds the name taken.
+    let out = run_on(&mut s, "create -f agent.yaml");
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.transcript(),
+        format!("{RESTRICTED_WARNING}Error from server (AlreadyExists): error when creating \"agent.yaml\": daemonsets.apps \"agent\" already exists\n")
+    );
+    // Every other change of the DaemonSet is an update too; an image with a registry path
+    // is an image, as kubectl's `GetResourcesAndPairs` splits the arguments.
+    warned(
+        &run_on(
+            &mut s,
+            "set image ds/agent agent=registry.k8s.io/agent:3 -n monitoring",
+        ),
+        "daemonset.apps/agent image updated\n",
+    );
+    let out = run_on(
+        &mut s,
+        "set image ds/agent agent=registry.k8s.io/agent:4 -n monitoring --dry-run=client",
+    );
+    assert_eq!(
+        out.transcript(),
+        "daemonset.apps/agent image updated (dry run)\n"
+    );
+    warned(
+        &run_on(&mut s, "rollout undo ds/agent -n monitoring"),
+        "daemonset.apps/agent rolled back\n",
+    );
+    warned(
+        &run_on(&mut s, "rollout restart ds/agent -n monitoring"),
+        "daemonset.apps/agent restarted\n",
+    );
+    warned(
+        &run_on(&mut s, "label ds agent tier=node -n monitoring"),
+        "daemonset.apps/agent labeled\n",
+    );
+    // Warn blocks nothing: the controller created the pods.
+    ok(&mut s, "sleep 60");
+    let pods = ok(&mut s, "get pods -n monitoring");
+    assert_eq!(pods.matches("Running").count(), 2, "{pods}");
+}
+
+/// Without a `warn` label, warn takes the `enforce` level (kubernetes/kubernetes#113491);
+/// a workload's template is checked as sent, so a `hostNetwork` template has no host ports
+/// (those are pod defaults, kubernetes/kubernetes#117696).
+#[test]
+fn enforce_label_alone_warns_at_its_level() {
+    let ns = monitoring("{pod-security.kubernetes.io/enforce: baseline}");
+    let mut s = session(&[("nodes.yaml", NODES), ("ns.yaml", &ns)]);
+    let out = run_on(&mut s, "apply -f host-agent.yaml");
+    assert_eq!(
+        out.transcript(),
+        "Warning: would violate PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true)\ndaemonset.apps/agent created\n"
+    );
+    // A level the template meets, privileged, a value that is not a level, no labels, or
+    // no Namespace in the input: no warning.
+    for labels in [
+        "{pod-security.kubernetes.io/enforce: baseline}",
+        "{pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/warn: privileged}",
+        "{pod-security.kubernetes.io/warn: strict}",
+        "{pod-security.kubernetes.io/audit: restricted}",
+        "{}",
+    ] {
+        let ns = monitoring(labels);
+        let mut s = session(&[("nodes.yaml", NODES), ("ns.yaml", &ns)]);
+        let out = run_on(&mut s, "apply -f agent.yaml");
+        assert_eq!(out.transcript(), "daemonset.apps/agent created\n", "{labels}");
+    }
+    let mut s = session(&[("nodes.yaml", NODES)]);
+    let out = run_on(&mut s, "apply -f host-agent.yaml");
+    assert_eq!(out.transcript(), "daemonset.apps/agent created\n");
+    // A Namespace in an applied file is reported, not applied: its labels change nothing.
+    let mut s = session(&[("nodes.yaml", NODES)]);
+    let files: BTreeMap<String, String> = [(
+        "both.yaml".to_owned(),
+        format!(
+            "{}---\n{AGENT}",
+            monitoring("{pod-security.kubernetes.io/warn: restricted}")
+        ),
+    )]
+    .into_iter()
+    .collect();
+    let out = s.run(&words("apply -f both.yaml"), &files);
+    assert_eq!(
+        out.transcript(),
+        "dsim: both.yaml: Nodes, Pods, PriorityClasses and Namespaces are part of the cluster given with dsim kubectl -f; 1 object(s) here are not applied\ndaemonset.apps/agent created\n"
+    );
 }

@@ -415,6 +415,69 @@ fn pss_sysctls() {
     assert_passes(&pass, Level::Restricted, "Sysctls");
 }
 
+/// Every safe sysctl of policy version `latest`, with the version Pod Security Admission's
+/// `check_sysctls.go` added it in: alone on a pod that is otherwise Baseline, it keeps the
+/// pod Baseline (and a Restricted pod Restricted); a name outside the list makes it
+/// privileged.
+#[test]
+fn pss_sysctls_safe_set_of_latest() {
+    const SAFE: [(&str, &str); 14] = [
+        ("kernel.shm_rmid_forced", "1.0"),
+        ("net.ipv4.ip_local_port_range", "1.0"),
+        ("net.ipv4.tcp_syncookies", "1.0"),
+        ("net.ipv4.ping_group_range", "1.0"),
+        ("net.ipv4.ip_unprivileged_port_start", "1.0"),
+        ("net.ipv4.ip_local_reserved_ports", "1.27"),
+        ("net.ipv4.tcp_keepalive_time", "1.29"),
+        ("net.ipv4.tcp_fin_timeout", "1.29"),
+        ("net.ipv4.tcp_keepalive_intvl", "1.29"),
+        ("net.ipv4.tcp_keepalive_probes", "1.29"),
+        ("net.ipv4.tcp_rmem", "1.32"),
+        ("net.ipv4.tcp_wmem", "1.32"),
+        ("net.ipv4.tcp_slow_start_after_idle", "1.37"),
+        ("net.ipv4.tcp_notsent_lowat", "1.37"),
+    ];
+    let baseline_with = |name: &str| {
+        let spec = json!({
+            "securityContext": {"sysctls": [{"name": name, "value": "1"}]},
+            "containers": [{"name": "agent", "image": "agent:1.0"}]
+        });
+        only(&lint_values(&[daemon_set(&spec)])).clone()
+    };
+    for (name, version) in SAFE {
+        let baseline = baseline_with(name);
+        assert_eq!(
+            baseline.pod_security,
+            Level::Baseline,
+            "{name}, safe since {version}"
+        );
+        assert!(
+            find(&baseline, "Sysctls").is_none(),
+            "{name}, safe since {version}"
+        );
+        let restricted = lint_edited(|s| {
+            s["securityContext"]["sysctls"] = json!([{"name": name, "value": "1"}]);
+        });
+        assert_passes(&restricted, Level::Restricted, "Sysctls");
+    }
+    // Names that are namespaced in the kernel but not in the safe set, and near misses.
+    for name in [
+        "net.core.somaxconn",
+        "net.ipv4.tcp_mem",
+        "net.ipv4.tcp_notsent_lowat_bytes",
+        "net.ipv4.tcp_max_syn_backlog",
+        "kernel.msgmax",
+    ] {
+        assert_fails(
+            &baseline_with(name),
+            Level::Privileged,
+            "Sysctls",
+            &format!("{T}securityContext.sysctls[0].name"),
+            &format!("forbidden sysctls ({name})"),
+        );
+    }
+}
+
 // Restricted controls.
 
 #[test]
@@ -984,6 +1047,232 @@ fn namespace_enforcement_rejects_a_pod() {
     assert!(finding.message.contains(
         "the API server rejects the pod: pods \"debug\" is forbidden: violates PodSecurity \"baseline:latest\": host namespaces (hostPID=true)"
     ));
+}
+
+/// A Baseline pod template: what `warn: restricted` reports about it, in Pod Security
+/// Admission's words and order.
+const RESTRICTED_DETAIL: &str = "allowPrivilegeEscalation != false (container \"agent\" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"agent\" must set securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container \"agent\" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container \"agent\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")";
+
+fn baseline_spec() -> Value {
+    json!({"containers": [{"name": "agent", "image": "agent:1.0"}]})
+}
+
+fn codes(object: &LintedObject) -> Vec<&'static str> {
+    object.findings.iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn namespace_warn_label_warns_on_the_daemon_set() {
+    let report = lint_values(&[
+        namespace(json!({"pod-security.kubernetes.io/warn": "restricted"})),
+        in_monitoring(&baseline_spec()),
+    ]);
+    assert!(!report.has_errors(), "warn blocks nothing: {report:#?}");
+    let object = only(&report);
+    let finding = find(object, "PodSecurityWarning").unwrap_or_else(|| panic!("{object:#?}"));
+    assert_eq!(finding.severity, Severity::Warning);
+    assert_eq!(
+        finding.path,
+        "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"
+    );
+    assert!(
+        finding.message.starts_with("namespace \"monitoring\" has pod-security.kubernetes.io/warn: restricted, and the pods meet only the baseline level: the API server still accepts the DaemonSet"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        finding.message.ends_with(&format!(
+            "kubectl prints: Warning: would violate PodSecurity \"restricted:latest\": {RESTRICTED_DETAIL}"
+        )),
+        "{}",
+        finding.message
+    );
+    assert!(finding.fix.contains(
+        "kubectl label namespace monitoring pod-security.kubernetes.io/warn=baseline --overwrite"
+    ));
+    // With the other warnings, after those about the template itself.
+    let warnings: Vec<&str> = object
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(warnings.last(), Some(&"PodSecurityWarning"), "{warnings:?}");
+    // A pinned version is printed as written; one ParseVersion rejects is latest.
+    for (version, shown) in [("v1.30", "restricted:v1.30"), ("1.30", "restricted:latest")] {
+        let report = lint_values(&[
+            namespace(json!({"pod-security.kubernetes.io/warn": "restricted",
+                             "pod-security.kubernetes.io/warn-version": version})),
+            in_monitoring(&baseline_spec()),
+        ]);
+        let message = &find(only(&report), "PodSecurityWarning")
+            .unwrap_or_else(|| panic!("{report:#?}"))
+            .message;
+        assert!(
+            message.contains(&format!("would violate PodSecurity \"{shown}\"")),
+            "{message}"
+        );
+    }
+    // The level is met, the label is privileged, or not a level (warn fails open): silent.
+    for labels in [
+        json!({"pod-security.kubernetes.io/warn": "baseline"}),
+        json!({"pod-security.kubernetes.io/warn": "privileged"}),
+        json!({"pod-security.kubernetes.io/warn": "strict"}),
+        json!({"pod-security.kubernetes.io/warn-version": "v1.30"}),
+    ] {
+        let report = lint_values(&[namespace(labels.clone()), in_monitoring(&baseline_spec())]);
+        assert!(
+            find(only(&report), "PodSecurityWarning").is_none(),
+            "{labels}: {report:#?}"
+        );
+    }
+}
+
+/// Since 1.28 the API server gives a `hostNetwork` pod's container ports host ports, but
+/// not a workload's template: the warning on the DaemonSet does not list `hostPort`, the
+/// rejection of its pods does.
+#[test]
+fn namespace_warn_checks_the_template_as_sent() {
+    let mut spec = baseline_spec();
+    spec["hostNetwork"] = json!(true);
+    spec["containers"][0]["ports"] = json!([{"containerPort": 9100}]);
+    let report = lint_values(&[
+        namespace(json!({"pod-security.kubernetes.io/enforce": "baseline",
+                         "pod-security.kubernetes.io/warn": "baseline"})),
+        in_monitoring(&spec),
+    ]);
+    let object = only(&report);
+    let rejection = find(object, "RejectedByPodSecurity").unwrap_or_else(|| panic!("{object:#?}"));
+    assert!(rejection.message.ends_with(
+        "violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), hostPort (container \"agent\" uses hostPort 9100)"
+    ), "{}", rejection.message);
+    let warning = find(object, "PodSecurityWarning").unwrap_or_else(|| panic!("{object:#?}"));
+    assert_eq!(warning.path, "spec.template.spec.hostNetwork");
+    assert!(warning.message.ends_with(
+        "Warning: would violate PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true)"
+    ), "{}", warning.message);
+}
+
+/// Without a `warn` label, warn takes the `enforce` level (kubernetes/kubernetes#113491):
+/// kubectl prints the rejection's violations as a warning, which the lint reports once, as
+/// `RejectedByPodSecurity`; the enforcement findings are what they were.
+#[test]
+fn namespace_enforce_alone_reports_the_rejection_only() {
+    let mut host = restricted_spec();
+    host["hostNetwork"] = json!(true);
+    let report = lint_values(&[
+        namespace(json!({"pod-security.kubernetes.io/enforce": "baseline"})),
+        in_monitoring(&host),
+    ]);
+    let object = only(&report);
+    assert_eq!(
+        codes(object),
+        [
+            "RejectedByPodSecurity",
+            "HostNamespaces",
+            "NoResourceRequests",
+            "NoReadinessProbe",
+            "NoPriorityClass",
+            "NoLivenessProbe",
+            "DefaultServiceAccount",
+            "NoControlPlaneToleration"
+        ]
+    );
+    // A warn label of its own is reported too, in its own words.
+    let report = lint_values(&[
+        namespace(json!({"pod-security.kubernetes.io/enforce": "baseline",
+                         "pod-security.kubernetes.io/warn": "restricted"})),
+        in_monitoring(&host),
+    ]);
+    let object = only(&report);
+    assert_eq!(object.findings[0].code, "RejectedByPodSecurity");
+    let warning = find(object, "PodSecurityWarning").unwrap_or_else(|| panic!("{object:#?}"));
+    assert!(warning.message.contains("Warning: would violate PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true)"), "{}", warning.message);
+}
+
+#[test]
+fn namespace_warn_label_and_pods() {
+    let pod = |spec: Value| {
+        json!({"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": "debug", "namespace": "monitoring"}, "spec": spec})
+    };
+    let report = lint_values(&[
+        namespace(json!({"pod-security.kubernetes.io/warn": "restricted"})),
+        pod(baseline_spec()),
+    ]);
+    let finding =
+        find(only(&report), "PodSecurityWarning").unwrap_or_else(|| panic!("{report:#?}"));
+    assert_eq!(
+        finding.path,
+        "spec.containers[0].securityContext.allowPrivilegeEscalation"
+    );
+    assert!(finding.message.contains(&format!(
+        "the API server still creates the pod (warn blocks nothing), and kubectl prints: Warning: would violate PodSecurity \"restricted:latest\": {RESTRICTED_DETAIL}"
+    )), "{}", finding.message);
+    // A pod enforce rejects gets no warning (admission.go: no warnings on a request it is
+    // going to reject), but is still audited.
+    let mut host = baseline_spec();
+    host["hostPID"] = json!(true);
+    let report = lint_values(&[
+        namespace(json!({"pod-security.kubernetes.io/enforce": "baseline",
+                         "pod-security.kubernetes.io/warn": "restricted",
+                         "pod-security.kubernetes.io/audit": "restricted"})),
+        pod(host),
+    ]);
+    let object = only(&report);
+    assert_eq!(object.findings[0].code, "RejectedByPodSecurity");
+    assert!(find(object, "PodSecurityWarning").is_none(), "{object:#?}");
+    let audit = find(object, "PodSecurityAudit").unwrap_or_else(|| panic!("{object:#?}"));
+    assert!(audit.message.contains("on the pod's create request the annotation pod-security.kubernetes.io/audit-violations: would violate PodSecurity \"restricted:latest\": host namespaces (hostPID=true), "), "{}", audit.message);
+}
+
+#[test]
+fn namespace_audit_label_records_an_annotation() {
+    let report = lint_values(&[
+        namespace(json!({"pod-security.kubernetes.io/audit": "restricted",
+                         "pod-security.kubernetes.io/audit-version": "v1.36"})),
+        in_monitoring(&baseline_spec()),
+    ]);
+    assert!(!report.has_errors());
+    let object = only(&report);
+    let finding = find(object, "PodSecurityAudit").unwrap_or_else(|| panic!("{object:#?}"));
+    assert_eq!(finding.severity, Severity::Info);
+    assert_eq!(
+        finding.path,
+        "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"
+    );
+    assert!(finding.message.ends_with(&format!(
+        "on every create or update of the DaemonSet, and on every pod the controller creates, the annotation pod-security.kubernetes.io/audit-violations: would violate PodSecurity \"restricted:v1.36\": {RESTRICTED_DETAIL}"
+    )), "{}", finding.message);
+    // Audit does not warn, and enforce does not audit.
+    assert!(find(object, "PodSecurityWarning").is_none());
+    let report = lint_values(&[
+        namespace(json!({"pod-security.kubernetes.io/enforce": "restricted"})),
+        in_monitoring(&baseline_spec()),
+    ]);
+    assert!(find(only(&report), "PodSecurityAudit").is_none());
+    // Template and pods differ when hostNetwork gives the pods host ports.
+    let mut spec = baseline_spec();
+    spec["hostNetwork"] = json!(true);
+    spec["containers"][0]["ports"] = json!([{"containerPort": 9100}]);
+    let report = lint_values(&[
+        namespace(json!({"pod-security.kubernetes.io/audit": "baseline"})),
+        in_monitoring(&spec),
+    ]);
+    let message = &find(only(&report), "PodSecurityAudit")
+        .unwrap_or_else(|| panic!("{report:#?}"))
+        .message;
+    assert!(message.ends_with(
+        "on every create or update of the DaemonSet the annotation pod-security.kubernetes.io/audit-violations: would violate PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true); and on every pod the controller creates: would violate PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), hostPort (container \"agent\" uses hostPort 9100)"
+    ), "{message}");
+    // Met, or not a level (audit fails open): nothing.
+    for level in ["privileged", "strict"] {
+        let report = lint_values(&[
+            namespace(json!({"pod-security.kubernetes.io/audit": level})),
+            in_monitoring(&spec),
+        ]);
+        assert!(find(only(&report), "PodSecurityAudit").is_none(), "{level}");
+    }
 }
 
 #[test]

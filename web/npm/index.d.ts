@@ -236,7 +236,9 @@ export type FindingCode =
   | "SkipsTaintedNodes"
   | "SlowRollout"
   | "HostPortWithSurge"
-  | "RejectedByPodSecurity";
+  | "RejectedByPodSecurity"
+  | "PodSecurityWarning"
+  | "PodSecurityAudit";
 
 /** One problem found in one object. */
 export interface Finding {

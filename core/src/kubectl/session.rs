@@ -1,10 +1,14 @@
 //! The simulated cluster behind the kubectl emulator: Nodes, DaemonSets with their
-//! simulations, the other Pods of the input, events, and a clock.
+//! simulations, the other Pods of the input, the labels of its Namespaces, events, and a
+//! clock.
 
 use super::clock::{Clock, SESSION_START};
 use super::defaults::{self, DAEMON_SET_AGE, NODE_AGE, POD_AGE, TEMPLATE_GENERATION};
 use super::pods::{daemon_pod, DaemonPod};
 use super::sim::{Behaviour, Sim};
+use super::Output;
+use crate::lint::admission::{self, Mode};
+use crate::lint::pod_security::evaluate_template;
 use crate::manifest::{Diagnostic, Located, Manifests};
 use crate::placement::{self, CompiledDaemonSet};
 use crate::rollout::history::{template_data, template_hash};
@@ -180,6 +184,8 @@ pub struct Session {
     pub daemon_sets: Vec<DaemonSetEntry>,
     /// Events about nodes and pods.
     pub events: Vec<Recorded>,
+    /// The labels of the input's Namespaces, by name (Pod Security Admission reads them).
+    pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// `(namespace, name)` of a DaemonSet.
@@ -348,7 +354,42 @@ impl Session {
             priority_classes,
             daemon_sets: entries,
             events: Vec::new(),
+            namespace_labels: manifests
+                .namespaces
+                .iter()
+                .filter_map(|l| {
+                    let meta = &l.object.metadata;
+                    Some((meta.name.clone()?, meta.labels.clone().unwrap_or_default()))
+                })
+                .collect(),
         })
+    }
+
+    /// What kubectl prints on standard error when the API server takes a create or update
+    /// of `ds` (its namespace set): Pod Security Admission's `Warning: would violate
+    /// PodSecurity "LEVEL:VERSION": ...` when the namespace's `warn` level (or, without a
+    /// `warn` label, its `enforce` level) is one the pod template does not meet. Nothing
+    /// for a namespace the input does not have.
+    pub fn pod_security_warnings(&self, ds: &DaemonSet) -> Output {
+        let mut out = Output::default();
+        let namespace = placement::namespace(ds);
+        let Some(labels) = self.namespace_labels.get(namespace) else {
+            return out;
+        };
+        let Some(warned) = admission::checked_by(namespace, labels, Mode::Warn) else {
+            return out;
+        };
+        let template = &ds.spec.template;
+        let empty_meta = Default::default();
+        let empty_spec = Default::default();
+        let evaluation = evaluate_template(
+            template.metadata.as_ref().unwrap_or(&empty_meta),
+            template.spec.as_ref().unwrap_or(&empty_spec),
+        );
+        if let Some(text) = warned.would_violate(&evaluation) {
+            out.eprint(format!("Warning: {text}\n"));
+        }
+        out
     }
 
     /// Moves the clock on by one millisecond and returns the new time: each change

@@ -1,8 +1,9 @@
 //! Lint: for every DaemonSet (and every standalone Pod) of the input, the Pod Security
 //! Standards level its pods satisfy and each control they violate, best-practice findings
 //! from the study guide, and findings only a DaemonSet simulator can make: the tainted
-//! nodes it skips, how long an update takes, a host port a surge pod cannot get, and a
-//! namespace whose Pod Security enforcement rejects every pod. See `docs/lint.md`.
+//! nodes it skips, how long an update takes, a host port a surge pod cannot get, a
+//! namespace whose Pod Security enforcement rejects every pod, and the warnings and audit
+//! annotations its `warn` and `audit` labels make. See `docs/lint.md`.
 
 pub mod admission;
 pub mod daemon_set;
@@ -14,10 +15,11 @@ pub use report::{Finding, Level, LintReport, LintedObject, Severity};
 
 use crate::manifest::Manifests;
 use crate::{parallel, placement};
+use admission::Mode;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use pod_security::{evaluate, Control, Evaluation};
+use pod_security::{evaluate, evaluate_template, Control, Evaluation};
 
 /// The fix for a host port that only `hostNetwork` creates.
 const HOST_NETWORK_PORT_FIX: &str = "with hostNetwork: true the API server gives every containerPort a hostPort of the same number when it creates the pod: remove hostNetwork (and reach the agent through a Service), or keep it knowing the pod needs the privileged level anyway";
@@ -129,6 +131,30 @@ fn lint_daemon_set(ds: &DaemonSet, manifests: &Manifests, files: &[&str]) -> Lin
             survey.desired,
         ));
     }
+    // Warn and audit check the DaemonSet's own requests, so its template as sent.
+    let warned = admission::checked(manifests, &namespace, Mode::Warn);
+    let audited = admission::checked(manifests, &namespace, Mode::Audit);
+    if warned.is_some() || audited.is_some() {
+        let template = evaluate_template(meta, spec);
+        if let Some(warned) = &warned {
+            findings.extend(admission::warning(
+                "DaemonSet",
+                warned,
+                &template,
+                TEMPLATE,
+                false,
+            ));
+        }
+        if let Some(audited) = &audited {
+            findings.extend(admission::audit(
+                "DaemonSet",
+                audited,
+                &template,
+                &evaluation,
+                TEMPLATE,
+            ));
+        }
+    }
     LintedObject {
         kind: "DaemonSet",
         namespace,
@@ -150,17 +176,32 @@ fn lint_pod(pod: &Pod, manifests: &Manifests) -> LintedObject {
     let spec = pod.spec.as_ref().unwrap_or(&default_spec);
     let evaluation = evaluate(&pod.metadata, spec);
     let mut findings = Vec::new();
+    let mut rejected = false;
     if let Some(enforced) = admission::enforced(manifests, &namespace) {
-        findings.extend(admission::rejection(
+        let rejection = admission::rejection("Pod", &name, &enforced, &evaluation, "");
+        rejected = rejection.is_some();
+        findings.extend(rejection);
+    }
+    findings.extend(pod_security_findings(&evaluation, ""));
+    findings.extend(practices::pod_findings(&pod.metadata, spec, false));
+    if let Some(warned) = admission::checked(manifests, &namespace, Mode::Warn) {
+        findings.extend(admission::warning(
             "Pod",
-            &name,
-            &enforced,
+            &warned,
+            &evaluation,
+            "",
+            rejected,
+        ));
+    }
+    if let Some(audited) = admission::checked(manifests, &namespace, Mode::Audit) {
+        findings.extend(admission::audit(
+            "Pod",
+            &audited,
+            &evaluation,
             &evaluation,
             "",
         ));
     }
-    findings.extend(pod_security_findings(&evaluation, ""));
-    findings.extend(practices::pod_findings(&pod.metadata, spec, false));
     LintedObject {
         kind: "Pod",
         namespace,

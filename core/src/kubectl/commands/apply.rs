@@ -1,7 +1,9 @@
 //! `kubectl apply -f FILE` and `kubectl create -f FILE` for DaemonSets: a new DaemonSet
 //! gets a simulation from this moment (the controller creates its pods), a changed one is
 //! an update the controller rolls out, an identical one is `unchanged`. The API server's
-//! validation comes from the manifest reader, in the API server's words.
+//! validation comes from the manifest reader, in the API server's words; Pod Security
+//! Admission's warnings for the namespace come first, on standard error, as kubectl prints
+//! them when the request reaches the API server (not for `unchanged` or a client dry run).
 
 use super::output::{self, Format};
 use super::parse;
@@ -166,11 +168,13 @@ pub fn run(session: &mut Session, args: &[String], files: &dyn Files, verb: Verb
                     ));
                 }
             }
-            let others =
-                manifests.nodes.len() + manifests.pods.len() + manifests.priority_classes.len();
+            let others = manifests.nodes.len()
+                + manifests.pods.len()
+                + manifests.priority_classes.len()
+                + manifests.namespaces.len();
             if others > 0 {
                 out.eprint(format!(
-                    "dsim: {file}: Nodes, Pods and PriorityClasses are part of the cluster given with dsim kubectl -f; {others} object(s) here are not applied\n"
+                    "dsim: {file}: Nodes, Pods, PriorityClasses and Namespaces are part of the cluster given with dsim kubectl -f; {others} object(s) here are not applied\n"
                 ));
             }
             for located in manifests.daemon_sets {
@@ -227,10 +231,21 @@ fn apply_one(
             _ => Output::ok(format!("daemonset.apps/{name} {what}{suffix}\n")),
         }
     };
+    // What the API server's admission says about a request it receives.
+    let warnings = session.pod_security_warnings(&ds);
+    let sent = |result: Output| {
+        let mut out = warnings.clone();
+        out.push(result);
+        out
+    };
+    let client_dry_run = parsed.value("dry-run") == Some("client");
     let existing = session.daemon_set(&namespace, &name);
     let Some(index) = existing else {
-        if dry_run.is_some() {
+        if client_dry_run {
             return done("created");
+        }
+        if dry_run.is_some() {
+            return sent(done("created"));
         }
         let at = session.tick();
         defaults::stamp(&mut ds.metadata, "DaemonSet", session.clock, at);
@@ -265,12 +280,13 @@ fn apply_one(
         let key = entry.key();
         let position = session.daemon_sets.partition_point(|e| e.key() < key);
         session.daemon_sets.insert(position, entry);
-        return done("created");
+        return sent(done("created"));
     };
     if verb == Verb::Create {
-        return Output::fail(format!(
+        // Validating admission runs before the store finds the name taken.
+        return sent(Output::fail(format!(
             "Error from server (AlreadyExists): error when creating \"{file}\": daemonsets.apps \"{name}\" already exists\n"
-        ));
+        )));
     }
     let current = &session.daemon_sets[index].object;
     if current.spec == ds.spec
@@ -279,8 +295,11 @@ fn apply_one(
     {
         return done("unchanged");
     }
-    if dry_run.is_some() {
+    if client_dry_run {
         return done("configured");
+    }
+    if dry_run.is_some() {
+        return sent(done("configured"));
     }
     let at = session.tick();
     let behaviour = session.behaviour.clone();
@@ -313,5 +332,5 @@ fn apply_one(
             template_generation.to_string(),
         );
     entry.object = updated;
-    done("configured")
+    sent(done("configured"))
 }

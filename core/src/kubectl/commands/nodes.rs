@@ -252,10 +252,23 @@ fn label_daemon_set(
         Ok(r) => r,
         Err(e) => return Output::fail(e),
     };
+    let mut changed = entry.object.clone();
+    changed.metadata.labels = Some(labels).filter(|l| !l.is_empty());
+    // A change reaches the API server (unless a client dry run), and its admission.
+    let mut out = if message != "not labeled" && parsed.value("dry-run") != Some("client") {
+        session.pod_security_warnings(&changed)
+    } else {
+        Output::default()
+    };
     if parsed.value("dry-run").is_none_or(|d| d == "none") {
-        entry.object.metadata.labels = Some(labels).filter(|l| !l.is_empty());
+        session.daemon_sets[index].object = changed;
     }
-    Output::parts(format!("daemonset.apps/{name} {message}\n"), stderr, 0)
+    out.push(Output::parts(
+        format!("daemonset.apps/{name} {message}\n"),
+        stderr,
+        0,
+    ));
+    out
 }
 
 /// One taint argument: add `key[=value]:Effect` or remove `key[:Effect]-`.

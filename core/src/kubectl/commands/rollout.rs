@@ -263,10 +263,19 @@ fn undo(session: &mut Session, index: usize, parsed: &crate::kubectl::args::Pars
             "daemonset.apps/{name} skipped rollback (current template already matches revision {to_revision})\n"
         ));
     }
-    if matches!(parsed.value("dry-run"), Some("client" | "server")) {
-        return Output::ok(format!("daemonset.apps/{name} rolled back (dry run)\n"));
-    }
     let template = entry.template(&target.hash).0.clone();
+    let mut changed = entry.object.clone();
+    changed.spec.template = template.clone();
+    let mut out = match parsed.value("dry-run") {
+        Some("client") => Output::default(),
+        _ => session.pod_security_warnings(&changed),
+    };
+    if matches!(parsed.value("dry-run"), Some("client" | "server")) {
+        out.push(Output::ok(format!(
+            "daemonset.apps/{name} rolled back (dry run)\n"
+        )));
+        return out;
+    }
     let at = session.tick();
     let behaviour = session.behaviour.clone();
     let entry = &mut session.daemon_sets[index];
@@ -275,7 +284,8 @@ fn undo(session: &mut Session, index: usize, parsed: &crate::kubectl::args::Pars
         return Output::fail(format!("{e}\n"));
     }
     entry.set_template(template);
-    Output::ok(format!("daemonset.apps/{name} rolled back\n"))
+    out.push(Output::ok(format!("daemonset.apps/{name} rolled back\n")));
+    out
 }
 
 /// `kubectl rollout restart`: a `kubectl.kubernetes.io/restartedAt` annotation in the pod
@@ -284,9 +294,7 @@ fn restart(session: &mut Session, index: usize) -> Output {
     let at = session.tick();
     let stamp = session.clock.rfc3339(at);
     let behaviour = session.behaviour.clone();
-    let entry = &mut session.daemon_sets[index];
-    let name = entry.key().1;
-    let mut ds = entry.object.clone();
+    let mut ds = session.daemon_sets[index].object.clone();
     ds.spec
         .template
         .metadata
@@ -294,6 +302,9 @@ fn restart(session: &mut Session, index: usize) -> Output {
         .annotations
         .get_or_insert_with(Default::default)
         .insert("kubectl.kubernetes.io/restartedAt".to_owned(), stamp);
+    let mut out = session.pod_security_warnings(&ds);
+    let entry = &mut session.daemon_sets[index];
+    let name = entry.key().1;
     if let Err(e) = entry
         .sim
         .act(at, Action::Apply(Box::new(ds.clone())), &behaviour)
@@ -302,5 +313,6 @@ fn restart(session: &mut Session, index: usize) -> Output {
         return Output::fail(format!("{e}\n"));
     }
     entry.set_template(ds.spec.template);
-    Output::ok(format!("daemonset.apps/{name} restarted\n"))
+    out.push(Output::ok(format!("daemonset.apps/{name} restarted\n")));
+    out
 }

@@ -1,5 +1,6 @@
 //! `kubectl set image daemonset/NAME CONTAINER=IMAGE...`: a template change the controller
-//! rolls out (`staging/src/k8s.io/kubectl/pkg/cmd/set/set_image.go`).
+//! rolls out (`staging/src/k8s.io/kubectl/pkg/cmd/set/set_image.go`), after Pod Security
+//! Admission's warnings for the namespace.
 
 use super::{namespace, parse};
 use crate::kubectl::args::{boolean, value, Flag};
@@ -41,7 +42,9 @@ pub fn run(session: &mut Session, args: &[String]) -> Output {
         .positionals
         .iter()
         .cloned()
-        .partition(|a| a.contains('=') && !a.contains('/'));
+        // `GetResourcesAndPairs`: an argument with `=` (not leading) is an image update,
+        // whatever the image holds (`c=registry.k8s.io/agent:1`).
+        .partition(|a| a.contains('=') && !a.starts_with('='));
     if pairs.is_empty() {
         return Output::fail(
             "error: at least one image update is required\nSee 'kubectl set image -h' for help and examples\n",
@@ -87,6 +90,11 @@ pub fn run(session: &mut Session, args: &[String]) -> Output {
         if let Err(e) = set_images(&mut template, &pairs) {
             out.push(Output::fail(format!("{e}\n")));
             continue;
+        }
+        let mut changed = session.daemon_sets[index].object.clone();
+        changed.spec.template = template.clone();
+        if dry_run != " (dry run)" {
+            out.push(session.pod_security_warnings(&changed));
         }
         if !dry_run.is_empty() {
             out.push(Output::ok(format!(

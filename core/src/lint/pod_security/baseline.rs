@@ -23,9 +23,24 @@ pub const BASELINE_CAPABILITIES: [&str; 13] = [
     "SYS_CHROOT",
 ];
 
-/// The safe sysctls of policy version 1.37 (`sysctlsAllowedV1Dot37`: the five of 1.0,
-/// `ip_local_reserved_ports` from 1.27, four TCP keepalive/fin settings from 1.29, the TCP
-/// buffer sizes from 1.32, `tcp_slow_start_after_idle` and `tcp_notsent_lowat` from 1.37).
+/// The safe sysctls at policy version `latest` (1.37). Each versioned check of
+/// `staging/src/k8s.io/pod-security-admission/policy/check_sysctls.go` allows the names of
+/// the one before and adds some; the version each entry was added in, and the source:
+///
+/// - 1.0 (`sysctlsAllowedV1Dot0`): `kernel.shm_rmid_forced`, `net.ipv4.ip_local_port_range`,
+///   `net.ipv4.tcp_syncookies`, `net.ipv4.ping_group_range`,
+///   `net.ipv4.ip_unprivileged_port_start`;
+/// - 1.27 (`sysctlsAllowedV1Dot27`): `net.ipv4.ip_local_reserved_ports` (allowed by
+///   `TestSysctls_1_27` in `check_sysctls_test.go`, forbidden by the 1.0 check);
+/// - 1.29 (`sysctlsAllowedV1Dot29`): `net.ipv4.tcp_keepalive_time`,
+///   `net.ipv4.tcp_fin_timeout`, `net.ipv4.tcp_keepalive_intvl`,
+///   `net.ipv4.tcp_keepalive_probes` (`fixtureDataV1Dot29` in
+///   `test/fixtures_sysctls.go`; kubernetes/kubernetes#118846 and #121240);
+/// - 1.32: `net.ipv4.tcp_rmem`, `net.ipv4.tcp_wmem`
+///   (kubernetes/kubernetes#127489: "Pod Security admission allows these sysctl in v1.32+");
+/// - 1.37: `net.ipv4.tcp_slow_start_after_idle`,
+///   `net.ipv4.tcp_notsent_lowat` (kubernetes/kubernetes#138389; the passing fixture
+///   `test/testdata/baseline/v1.37/pass/sysctls1.yaml` sets exactly these two).
 pub const SAFE_SYSCTLS: [&str; 14] = [
     "kernel.shm_rmid_forced",
     "net.ipv4.ip_local_port_range",

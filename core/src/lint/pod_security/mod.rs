@@ -1,11 +1,13 @@
 //! The Pod Security Standards, as Pod Security Admission checks them at policy version
 //! `latest` of Kubernetes 1.37 (`staging/src/k8s.io/pod-security-admission/policy`): the
 //! level a pod satisfies, every control it violates in the check's own words, and what
-//! the API server says when a namespace enforces a level the pod does not meet.
+//! the API server says when a namespace enforces, or warns or audits at, a level the pod
+//! does not meet.
 //!
 //! Pods are checked as the API server sees them once created: a `hostNetwork` pod's
 //! container ports are also host ports (`SetDefaults_Pod`), and a volume without a source
-//! is an emptyDir (`SetDefaults_Volume`).
+//! is an emptyDir (`SetDefaults_Volume`). A workload's pod template, which the warn and
+//! audit modes check on the workload's own requests, gets only the second.
 
 pub mod baseline;
 pub mod controls;
@@ -69,12 +71,31 @@ impl Evaluation {
 
     /// `violates PodSecurity "LEVEL:VERSION": reason (detail), ...` for `level`.
     pub fn violates(&self, level: Level, version: &str) -> String {
-        let reasons: Vec<String> = self.enforced(level).iter().map(|v| v.message()).collect();
         format!(
             "violates PodSecurity \"{}:{version}\": {}",
             level.as_str(),
-            reasons.join(", ")
+            self.forbidden_detail(level)
         )
+    }
+
+    /// `AggregateCheckResult.ForbiddenDetail()` for `level`: `reason (detail), ...`.
+    fn forbidden_detail(&self, level: Level) -> String {
+        let reasons: Vec<String> = self.enforced(level).iter().map(|v| v.message()).collect();
+        reasons.join(", ")
+    }
+
+    /// What the API server returns for the warn and audit modes when the pod does not meet
+    /// `level`: `would violate PodSecurity "LEVEL:VERSION": reason (detail), ...`
+    /// (`EvaluatePod` in `staging/src/k8s.io/pod-security-admission/admission/admission.go`);
+    /// `None` when it meets it.
+    pub fn would_violate(&self, level: Level, version: &str) -> Option<String> {
+        (self.level < level).then(|| {
+            format!(
+                "would violate PodSecurity \"{}:{version}\": {}",
+                level.as_str(),
+                self.forbidden_detail(level)
+            )
+        })
     }
 
     /// The violations that each deserve a finding.
@@ -87,9 +108,19 @@ impl Evaluation {
 
 /// Checks a pod (or the pod a template creates) against every control.
 pub fn evaluate(meta: &ObjectMeta, spec: &PodSpec) -> Evaluation {
-    let pod = PodView::new(meta, spec);
-    let mut violations = baseline::check_all(&pod);
-    violations.extend(restricted::check_all(&pod));
+    evaluate_view(&PodView::new(meta, spec))
+}
+
+/// Checks a workload's pod template as it is on the workload's own request, which Pod
+/// Security Admission checks for its warn and audit modes (enforce applies to pods only):
+/// the same as [`evaluate`] but for the host ports only pods get from `hostNetwork`.
+pub fn evaluate_template(meta: &ObjectMeta, spec: &PodSpec) -> Evaluation {
+    evaluate_view(&PodView::template(meta, spec))
+}
+
+fn evaluate_view(pod: &PodView<'_>) -> Evaluation {
+    let mut violations = baseline::check_all(pod);
+    violations.extend(restricted::check_all(pod));
     violations.sort_by_key(|v| Control::ALL.iter().position(|c| *c == v.control));
     let level = if violations
         .iter()
@@ -105,7 +136,7 @@ pub fn evaluate(meta: &ObjectMeta, spec: &PodSpec) -> Evaluation {
     let mut repeats = Vec::new();
     if failed(Control::VolumeTypes)
         && failed(Control::HostPathVolumes)
-        && restricted::restricted_volume_types(&pod)
+        && restricted::restricted_volume_types(pod)
             .iter()
             .all(|t| *t == "hostPath")
     {
@@ -113,7 +144,7 @@ pub fn evaluate(meta: &ObjectMeta, spec: &PodSpec) -> Evaluation {
     }
     if failed(Control::RestrictedCapabilities)
         && failed(Control::Capabilities)
-        && only_baseline_capability_problems(&pod)
+        && only_baseline_capability_problems(pod)
     {
         repeats.push(Control::RestrictedCapabilities);
     }
@@ -186,6 +217,41 @@ mod tests {
             e.violates(Level::Baseline, "latest"),
             "violates PodSecurity \"baseline:latest\": "
         );
+    }
+
+    #[test]
+    fn only_pods_get_host_ports_from_host_network() {
+        let mut spec = spec(vec![Container {
+            name: "a".into(),
+            ports: Some(vec![k8s_openapi::api::core::v1::ContainerPort {
+                container_port: 8080,
+                ..Default::default()
+            }]),
+            ..Container::default()
+        }]);
+        spec.host_network = Some(true);
+        let meta = ObjectMeta::default();
+        let pod = evaluate(&meta, &spec);
+        let template = evaluate_template(&meta, &spec);
+        assert_eq!(
+            (pod.level, template.level),
+            (Level::Privileged, Level::Privileged)
+        );
+        assert!(pod
+            .violations
+            .iter()
+            .any(|v| v.control == Control::HostPorts));
+        assert!(template
+            .violations
+            .iter()
+            .all(|v| v.control != Control::HostPorts));
+        assert_eq!(
+            template.would_violate(Level::Baseline, "latest").as_deref(),
+            Some(
+                "would violate PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true)"
+            )
+        );
+        assert_eq!(template.would_violate(Level::Privileged, "latest"), None);
     }
 
     #[test]

@@ -42,10 +42,15 @@ pub struct PodView<'a> {
     pub spec: &'a PodSpec,
     /// Every container, in `visitContainers` order.
     pub containers: Vec<ContainerRef<'a>>,
+    /// Whether the API server's pod defaults apply (a pod), or only those of a workload's
+    /// pod template: since Kubernetes 1.28 a `hostNetwork` template's container ports are
+    /// not given host ports, only the pods created from it are (kubernetes/kubernetes#117696,
+    /// `defaultHostNetworkPorts` moved from `SetDefaults_PodSpec` to `SetDefaults_Pod`).
+    pub is_pod: bool,
 }
 
 impl<'a> PodView<'a> {
-    /// Collects the containers of `spec`.
+    /// A pod: collects the containers of `spec`.
     pub fn new(meta: &'a ObjectMeta, spec: &'a PodSpec) -> Self {
         let mut containers = Vec::new();
         for (i, c) in spec.init_containers.iter().flatten().enumerate() {
@@ -100,6 +105,16 @@ impl<'a> PodView<'a> {
             meta,
             spec,
             containers,
+            is_pod: true,
+        }
+    }
+
+    /// A workload's pod template, as Pod Security Admission sees it on the workload's own
+    /// create or update request (its warn and audit modes).
+    pub fn template(meta: &'a ObjectMeta, spec: &'a PodSpec) -> Self {
+        Self {
+            is_pod: false,
+            ..Self::new(meta, spec)
         }
     }
 
@@ -118,8 +133,8 @@ impl<'a> PodView<'a> {
 
     /// The host port a container port takes once the API server has defaulted the pod:
     /// `hostPort`, or for a `hostNetwork` pod's containers and init containers the
-    /// `containerPort` (`defaultHostNetworkPorts` in `SetDefaults_Pod`), with the field it
-    /// comes from.
+    /// `containerPort` (`defaultHostNetworkPorts` in `SetDefaults_Pod`; not for a
+    /// template), with the field it comes from.
     pub fn host_port(
         &self,
         container: &ContainerRef<'_>,
@@ -127,7 +142,8 @@ impl<'a> PodView<'a> {
     ) -> Option<(i32, &'static str)> {
         match port.host_port {
             Some(p) if p != 0 => Some((p, "hostPort")),
-            _ if self.spec.host_network == Some(true)
+            _ if self.is_pod
+                && self.spec.host_network == Some(true)
                 && !container.ephemeral
                 && port.container_port != 0 =>
             {
