@@ -88,33 +88,29 @@ pub struct ListSplit<'t> {
 /// per item at a fixed indentation). Returns `None` when the document does not have that
 /// shape.
 pub fn list_items(doc: &str) -> Option<ListSplit<'_>> {
-    let mut all = lines(doc).enumerate();
-    let (_, (items_at, _)) = all.find(|(_, (_, l))| {
+    let (items_no, (items_at, items_line)) = lines(doc).enumerate().find(|(_, (_, l))| {
         l.strip_prefix("items:")
             .is_some_and(|rest| rest.trim().is_empty())
     })?;
+    let body = items_at + items_line.len();
+    // The items' column: that of the first line with content.
+    let indent = lines(&doc[body..]).find_map(|(_, line)| {
+        let trimmed = line.trim_start_matches(' ');
+        let content = !(trimmed.trim().is_empty() || trimmed.starts_with('#'));
+        content.then(|| line.len() - trimmed.len())
+    })?;
+    let first_line = u32::try_from(items_no + 1).ok()?;
     let mut items: Vec<Piece<'_>> = Vec::new();
-    let mut indent = None;
     let mut end = doc.len();
     let mut current: Option<(usize, u32)> = None;
-    let bytes = doc.as_bytes();
-    for (no, (at, line)) in all {
-        // Most lines are deeper than the items' own column: skip them cheaply.
-        if let Some(indent) = indent {
-            if bytes
-                .get(at..at + indent + 1)
-                .is_some_and(|b| b.iter().all(|c| *c == b' '))
-            {
-                continue;
-            }
-        }
+    for (at, no) in shallow_lines(doc, body, indent, first_line)? {
+        let line = doc[at..].split_inclusive('\n').next().unwrap_or_default();
         let trimmed = line.trim_start_matches(' ');
         let column = line.len() - trimmed.len();
         if trimmed.trim().is_empty() || trimmed.starts_with('#') {
             continue;
         }
         let is_item = trimmed.starts_with("- ") || trimmed.trim_end() == "-";
-        let indent = *indent.get_or_insert(column);
         if is_item && column == indent {
             if let Some((start, line_no)) = current.take() {
                 items.push(Piece {
@@ -122,7 +118,7 @@ pub fn list_items(doc: &str) -> Option<ListSplit<'_>> {
                     line_offset: line_no,
                 });
             }
-            current = Some((at, u32::try_from(no).ok()?));
+            current = Some((at, no));
         } else if column < indent || (column == indent && !is_item) {
             if column != 0 {
                 return None;
@@ -139,13 +135,81 @@ pub fn list_items(doc: &str) -> Option<ListSplit<'_>> {
             line_offset: line_no,
         });
     }
-    let indent = indent?;
     let header = format!("{}items: []\n{}", &doc[..items_at], &doc[end..]);
     Some(ListSplit {
         header,
         items,
         indent,
     })
+}
+
+/// The lines from byte `start` (a line start) to the end of `doc` that are not indented
+/// deeper than `indent` (that do not start with `indent + 1` spaces), each with its line
+/// number counting `start`'s line as `first_line`. Those are the lines that can start or
+/// end a list item; the rest, most of a dump, are only counted. Large texts are scanned
+/// in pieces on every core. `None` if line numbers overflow.
+fn shallow_lines(
+    doc: &str,
+    start: usize,
+    indent: usize,
+    first_line: u32,
+) -> Option<Vec<(usize, u32)>> {
+    shallow_lines_in_pieces(doc, start, indent, first_line, 1 << 20)
+}
+
+/// [`shallow_lines`], scanning pieces of about `piece` bytes.
+fn shallow_lines_in_pieces(
+    doc: &str,
+    start: usize,
+    indent: usize,
+    first_line: u32,
+    piece: usize,
+) -> Option<Vec<(usize, u32)>> {
+    let bytes = doc.as_bytes();
+    let mut pieces = Vec::new();
+    let mut from = start;
+    while from < bytes.len() {
+        let to = match bytes.get(from.saturating_add(piece)..) {
+            Some(rest) => rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |k| from + piece + k + 1),
+            None => bytes.len(),
+        };
+        pieces.push((from, to));
+        from = to;
+    }
+    let pad = indent + 1;
+    let scanned = crate::parallel::map(&pieces, 2, |&(from, to)| {
+        let mut found = Vec::new();
+        let mut line = 0u32;
+        let mut at = from;
+        while at < to {
+            let deeper = bytes
+                .get(at..at + pad)
+                .is_some_and(|b| b.iter().all(|c| *c == b' '));
+            if !deeper {
+                found.push((at, line));
+            }
+            match bytes[at..to].iter().position(|&b| b == b'\n') {
+                Some(k) => {
+                    at += k + 1;
+                    line = line.saturating_add(1);
+                }
+                None => break,
+            }
+        }
+        (found, line)
+    });
+    let mut out = Vec::new();
+    let mut base = first_line;
+    for (found, lines_in_piece) in scanned {
+        for (at, line) in found {
+            out.push((at, base.checked_add(line)?));
+        }
+        base = base.checked_add(lines_in_piece)?;
+    }
+    Some(out)
 }
 
 /// The `kind` of a list item found by reading its lines: the first top-level `kind: X`
@@ -268,6 +332,25 @@ mod tests {
         );
         assert_eq!(documents("").len(), 1);
         assert_eq!(documents("----\n---x\n").len(), 1, "not markers");
+    }
+
+    #[test]
+    fn shallow_lines_are_the_same_in_any_number_of_pieces() {
+        let doc = "items:\n- a: 1\n  b:\n    c: 2\n\n# note\n- d: 3\nkind: List\n  \nx";
+        let whole = shallow_lines_in_pieces(doc, 7, 0, 1, usize::MAX);
+        assert_eq!(
+            whole
+                .as_ref()
+                .map(|l| l.iter().map(|(_, n)| *n).collect::<Vec<_>>()),
+            Some(vec![1, 4, 5, 6, 7, 9])
+        );
+        for piece in 1..12 {
+            assert_eq!(
+                shallow_lines_in_pieces(doc, 7, 0, 1, piece),
+                whole,
+                "{piece}"
+            );
+        }
     }
 
     #[test]
