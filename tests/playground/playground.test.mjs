@@ -110,9 +110,45 @@ test("an error shows its line and never clears the editor; text survives a reloa
   assert.equal(await editor.inputValue(), text);
   // The gutter marks the line, and says why on hover.
   assert.match(await page.getAttribute('.gutter [data-line="9"].marked', "title"), /spec\.tempalte/);
+  // The highlighted text underlines the error from its column, with the message.
+  assert.equal(await page.textContent('.highlight [data-error-at="9:3"]'), "tempalte:");
+  assert.match(await page.getAttribute('.highlight [data-error-at="9:3"]', "title"), /spec\.tempalte/);
   await page.reload();
   await page.waitForSelector('[data-editor="daemonset"]');
   assert.equal(await page.locator('[data-editor="daemonset"]').inputValue(), text);
+  await ctx.close();
+});
+
+// The text in the highlighted copy before an error marker on its line, and the marker's text.
+const beforeMarker = (page, hook) => page.evaluate((hook) => {
+  const marker = document.querySelector(`[data-error-at="${hook}"]`);
+  const range = document.createRange();
+  range.setStart(marker.closest(".highlight"), 0);
+  range.setEndBefore(marker);
+  return { before: range.toString().split("\n").pop(), text: marker.textContent };
+}, hook);
+
+test("an error marker sits at the line and column the error reports", async () => {
+  const { page, ctx } = await open();
+  const editor = page.locator('[data-editor="cluster"]');
+  const lines = (await editor.inputValue()).split("\n");
+  const line = lines.findIndex((l) => l.includes("nvidia.com/gpu") && l.includes("effect: NoSchedule")) + 1;
+  assert.ok(line > 0);
+  lines[line - 1] = lines[line - 1].replace("effect: NoSchedule", "effect: NoSchedul");
+  await editor.fill(lines.join("\n"));
+  await page.waitForSelector(".errors");
+  const [, reported, column] = (await page.textContent(".errors")).match(/cluster\.yaml line (\d+), column (\d+): [^\n]*effect: Unsupported value: "NoSchedul"/);
+  assert.equal(Number(reported), line);
+  const hook = `${line}:${column}`;
+  assert.match(await page.getAttribute(`.layers:has([data-editor="cluster"]) [data-error-at="${hook}"]`, "title"), /Unsupported value: "NoSchedul"/);
+  // The marker starts exactly at that column of that line.
+  const { before, text } = await beforeMarker(page, hook);
+  assert.equal(before, lines[line - 1].slice(0, Number(column) - 1));
+  assert.ok(lines[line - 1].slice(Number(column) - 1).startsWith(text), `${text} at ${hook}`);
+  // Fixing the text removes it.
+  lines[line - 1] = lines[line - 1].replace("NoSchedul}", "NoSchedule}");
+  await editor.fill(lines.join("\n"));
+  await page.waitForSelector("[data-error-at]", { state: "detached" });
   await ctx.close();
 });
 
@@ -155,6 +191,101 @@ test("a node going NotReady mid-rollout is simulated from that moment", async ()
   await page.waitForSelector('[data-rollout-outcome="complete"]');
   assert.equal(await attr(page, "[data-desired]", "data-desired"), "2");
   assert.equal(await attr(page, '[data-node="worker-2"]', "data-pod"), "none");
+  await ctx.close();
+});
+
+// The page as a user compares it: outcome, step, faults, node edits and every card.
+const snapshot = (page) => page.evaluate(() => ({
+  outcome: document.querySelector("[data-rollout-outcome]").dataset.rolloutOutcome,
+  position: document.querySelector(".position").textContent,
+  desired: document.querySelector("[data-desired]").dataset.desired,
+  faults: document.querySelector('[data-faults="list"]')?.textContent ?? "",
+  edits: document.querySelector('[data-kubectl="edits"]')?.textContent ?? "",
+  broken: document.querySelector('.rollout input[type="checkbox"]').checked,
+  cards: [...document.querySelectorAll("[data-node]")].map((n) => [n.dataset.node, n.dataset.pod, n.dataset.updated ?? "", n.querySelector(".pods")?.textContent ?? "", [...n.querySelectorAll("[data-flag]")].map((f) => f.textContent).join(",")]),
+}));
+
+test("a share link carries node edits and faults, and reloads into the same rollout", async () => {
+  const { page, ctx } = await open();
+  await page.fill('[data-kubectl="command"]', "kubectl label nodes worker-1 disk=ssd");
+  await page.click('[data-action="kubectl"]');
+  await page.waitForSelector('[data-kubectl="edits"]');
+  await page.click('[data-node="control-plane-1"] [data-action="delete-node"]');
+  await page.waitForSelector('[data-node="control-plane-1"]', { state: "detached" });
+  await page.click('[data-action="add-node"]');
+  await page.waitForSelector('[data-node="new-node-1"][data-pod="running"]');
+  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
+  await page.click('[data-action="start-update"]');
+  await page.click('[data-action="step-forward"]');
+  await page.click('[data-node="worker-2"] [data-action="notready"]');
+  await page.waitForSelector('[data-faults="list"]');
+  await page.click('[data-action="step-forward"]');
+  await page.click('[data-action="step-forward"]');
+  await page.click('[data-node="new-node-1"] [data-action="fault-drain"]');
+  await page.waitForSelector('[data-fault$=":drain:new-node-1"]');
+  const before = await snapshot(page);
+  assert.equal(before.outcome, "running");
+  assert.match(before.faults, /worker-2 goes NotReady at 0s.*new-node-1 drained at \d+s/);
+  assert.match(before.edits, /kubectl label nodes worker-1 disk=ssd.*kubectl delete node control-plane-1.*add node new-node-1/);
+  await page.click('[data-action="share"]');
+  await page.waitForFunction(() => location.hash.includes("&fault="));
+  const link = page.url();
+  const params = new URLSearchParams(new URL(link).hash.slice(1));
+  assert.deepEqual(params.getAll("edit"), ["kubectl label nodes worker-1 disk=ssd", "kubectl delete node control-plane-1", "add node new-node-1 (a copy of worker-1)"]);
+  assert.equal(params.getAll("fault").length, 2);
+  assert.equal(params.get("setImage"), "fluentd=fluentd:v1.15");
+  // The #yaml= text is the editors' text as typed, the edits apart.
+  assert.match(Buffer.from(params.get("yaml"), "base64url").toString("utf8"), /name: control-plane-1/);
+
+  const other = await open(link);
+  await other.page.waitForSelector('[data-faults="list"]');
+  assert.deepEqual(await snapshot(other.page), before);
+  // Both play out the same to the end.
+  for (const p of [page, other.page]) {
+    await p.fill('input[aria-label="Timeline"]', await attr(p, 'input[aria-label="Timeline"]', "max"));
+    await p.waitForSelector('[data-rollout-outcome="complete"]');
+  }
+  assert.deepEqual(await snapshot(other.page), await snapshot(page));
+  await other.ctx.close();
+  await ctx.close();
+});
+
+test("faults from a card change the rollout: a deleted pod, a drain, a NoExecute taint", async () => {
+  const { page, ctx } = await open();
+  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
+  await page.click('[data-action="start-update"]');
+  await page.click('[data-action="step-forward"]');
+  const [, from, to] = (await page.textContent(".strategy")).match(/revision (\w+) → (\w+)/);
+  const steps = Number(await attr(page, 'input[aria-label="Timeline"]', "max"));
+  // Without faults worker-1 is replaced first: its old pod is deleted at the first step.
+  assert.equal(await attr(page, '[data-node="worker-1"]', "data-pod"), "none");
+  assert.match(await page.textContent('[data-node="worker-3"] .pods'), new RegExp(`\\(${from}, available\\)`));
+  // Deleting worker-3's pod now: the controller recreates it on the new revision at once,
+  // so worker-3 is replaced first and the update needs one step less.
+  await page.click('[data-node="worker-3"] [data-action="fault-delete-pod"]');
+  await page.waitForSelector('[data-faults="list"]');
+  assert.match(await page.textContent('[data-faults="list"]'), /worker-3: its daemon pod deleted at 0s/);
+  assert.match(await page.textContent('[data-node="worker-3"] .pods'), new RegExp(`\\(${to}, starting\\)`));
+  assert.match(await page.textContent('[data-node="worker-1"] .pods'), new RegExp(`\\(${from}, available\\)`));
+  assert.equal(Number(await attr(page, 'input[aria-label="Timeline"]', "max")), steps - 1);
+  // Removing the fault gives the rollout back.
+  await page.click('[data-fault="0:delete-pod:worker-3"] [data-action="remove-fault"]');
+  await page.waitForSelector('[data-faults="list"]', { state: "detached" });
+  assert.equal(Number(await attr(page, 'input[aria-label="Timeline"]', "max")), steps);
+  // A drain cordons the node; daemon pods tolerate that and the node is updated anyway.
+  await page.click('[data-node="worker-2"] [data-action="fault-drain"]');
+  await page.waitForSelector('[data-fault="0:drain:worker-2"]');
+  // A NoExecute taint evicts worker-3's pod and keeps it off: one node fewer to update.
+  await page.click('[data-node="worker-3"] [data-action="fault-noexecute"]');
+  await page.waitForSelector('[data-fault^="0:taint:worker-3:"]');
+  await page.fill('input[aria-label="Timeline"]', await attr(page, 'input[aria-label="Timeline"]', "max"));
+  await page.waitForSelector('[data-rollout-outcome="complete"]');
+  assert.equal(await attr(page, '[data-node="worker-2"]', "data-updated"), "true");
+  assert.equal(await page.textContent('[data-node="worker-2"] [data-flag="cordoned"]'), "cordoned");
+  assert.equal(await attr(page, '[data-node="worker-3"]', "data-pod"), "none");
+  assert.match(await page.textContent('[data-node="worker-3"] .taints'), /node\.kubernetes\.io\/out-of-service=nodeshutdown:NoExecute/);
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "2");
+  assert.match(await page.textContent(".outcome"), /all 2 nodes that should run the pod run revision/);
   await ctx.close();
 });
 
@@ -312,12 +443,17 @@ test("node cards agree with the shared Kubernetes cases", async () => {
 test("a 5,000-node kubectl dump goes from file to verdicts", { skip: !process.env.DSIM_NODES_5000 }, async () => {
   const { page, ctx } = await open();
   const dump = await readFile(process.env.DSIM_NODES_5000);
+  // Timed inside the page from the moment the file is chosen: handing 29 MB to the
+  // browser through the test driver takes seconds of its own, which no user waits for.
+  await page.evaluate(() => {
+    document.querySelector('[data-load="cluster"]').addEventListener("change", () => { window.chosenAt = performance.now(); }, { once: true });
+  });
   const started = Date.now();
   await page.setInputFiles('[data-load="cluster"]', { name: "nodes-5000.yaml", mimeType: "text/yaml", buffer: dump });
   await page.waitForFunction(() => Number(document.querySelector("[data-desired]")?.dataset.desired) > 1000, null, { timeout: 60000 });
+  const inPage = await page.evaluate(() => performance.now() - window.chosenAt);
   const total = Date.now() - started;
-  // The settle delay after the text changes is part of what a user waits for.
-  console.log(`# 5,000-node dump (${(dump.length / 1e6).toFixed(1)} MB) from file to verdicts: ${total} ms (budget 1000 ms)`);
+  console.log(`# 5,000-node dump (${(dump.length / 1e6).toFixed(1)} MB) from file to verdicts: ${inPage.toFixed(0)} ms in the page (budget 1000 ms); ${total} ms with the test driver's transfer of the file`);
   assert.ok((await page.locator("[data-node]").count()) <= 300);
   await ctx.close();
 });

@@ -22,8 +22,9 @@ usage: cargo xtask <command> [options]
 commands:
   test [STEP...]            install missing tools, then fmt, clippy (native and wasm),
                             native tests, the core's wasm tests in headless Chromium,
-                            the web build, and the npm package's tests; STEPs (tools
-                            fmt clippy clippy-wasm test test-wasm web npm) run only those
+                            the web build, the npm package's tests and the playground
+                            in headless Chromium; STEPs (tools fmt clippy clippy-wasm
+                            test test-wasm web npm playground) run only those
   serve [--port N] [--no-open]
                             build the web page into target/site and serve it on
                             http://127.0.0.1:N/ (default 8080)

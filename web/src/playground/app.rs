@@ -4,6 +4,7 @@ use super::analysis::{analyse, describe, Analysis, CLUSTER_FILE, DS_FILE};
 use super::cards::{card, Card};
 use super::editor::{Editor, Marker};
 use super::edits::{self, NodeEdit};
+use super::faults::{self, Fault};
 use super::lessons::Lessons;
 use super::presets::{CLUSTER, PRESETS};
 use super::terminal::Terminal;
@@ -45,6 +46,14 @@ pub struct AppProps {
     pub cluster: String,
     /// An update to prepare at once (`CONTAINER=IMAGE`).
     pub set_image: Option<String>,
+    /// With that update: its new image cannot be pulled.
+    pub broken_image: bool,
+    /// With that update: faults as `dsim rollout --at` takes them, in order.
+    pub faults: Vec<String>,
+    /// With that update: the step to show.
+    pub step: usize,
+    /// Node edits as kubectl commands, applied in order over the cluster text.
+    pub edits: Vec<String>,
     /// Where to keep the texts in `localStorage`, if anywhere.
     pub storage_key: Option<String>,
 }
@@ -85,18 +94,14 @@ fn save(key: Option<&str>, name: &str, text: &str) {
     }
 }
 
-fn run_rollout(
-    analysis: &Analysis,
-    set_image: &str,
-    fail: bool,
-    faults: &[String],
-) -> Result<Rollout, String> {
-    let pairs = scenario::parse_images(set_image)?;
-    let at = faults
+fn run_rollout(analysis: &Analysis, update: &Scenario) -> Result<Rollout, String> {
+    let pairs = scenario::parse_images(&update.set_image)?;
+    let at = update
+        .faults
         .iter()
         .map(|f| scenario::parse_at(f))
         .collect::<Result<Vec<_>, _>>()?;
-    let fail_images = if fail {
+    let fail_images = if update.broken {
         pairs.iter().map(|(_, image)| image.clone()).collect()
     } else {
         Vec::new()
@@ -116,6 +121,58 @@ fn run_rollout(
             errors.iter().map(describe).collect::<Vec<_>>().join("\n")
         },
     )
+}
+
+/// What the rollout shown was simulated from: the update as started, and the faults
+/// injected since, so that a fault added later, or a share link, replays the same.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Scenario {
+    /// `CONTAINER=IMAGE[,CONTAINER=IMAGE]`.
+    set_image: String,
+    /// The new images cannot be pulled.
+    broken: bool,
+    /// Faults as `dsim rollout --at` takes them, in the order injected.
+    faults: Vec<String>,
+}
+
+/// The rollout shown and what goes with it.
+#[derive(Clone)]
+struct Shown {
+    rollout: UseStateHandle<Option<Rc<Rollout>>>,
+    scenario: UseStateHandle<Option<Scenario>>,
+    error: UseStateHandle<Option<String>>,
+    index: UseStateHandle<usize>,
+}
+
+impl Shown {
+    /// Simulates `next` and shows it at step `at` (at most its last). When the simulation
+    /// refuses it, the error is shown, and the rollout too unless `keep` (a fault that
+    /// cannot be added leaves the rollout as it was).
+    fn show(&self, a: &Analysis, next: Scenario, at: usize, keep: bool) {
+        match run_rollout(a, &next) {
+            Ok(r) => {
+                self.index.set(at.min(r.steps.len()));
+                self.rollout.set(Some(Rc::new(r)));
+                self.scenario.set(Some(next));
+                self.error.set(None);
+            }
+            Err(message) => {
+                if !keep {
+                    self.rollout.set(None);
+                    self.scenario.set(None);
+                    self.index.set(0);
+                }
+                self.error.set(Some(message));
+            }
+        }
+    }
+
+    /// Drops the rollout (the texts or the nodes changed under it).
+    fn clear(&self) {
+        self.rollout.set(None);
+        self.scenario.set(None);
+        self.index.set(0);
+    }
 }
 
 /// Tries `edit` on the current nodes; when kubectl would accept it, keeps it in `edits`
@@ -153,29 +210,62 @@ pub fn app(props: &AppProps) -> Html {
             .clone()
             .unwrap_or_else(|| first_container_image(&props.daemon_set))
     });
-    let fail = use_state(|| false);
+    let fail = use_state(|| props.broken_image);
     let rollout = use_state(|| None::<Rc<Rollout>>);
     let rollout_error = use_state(|| None::<String>);
-    let faults = use_state(Vec::<String>::new);
+    let scenario = use_state(|| None::<Scenario>);
     let index = use_state(|| 0usize);
     let playing = use_state(|| false);
+    let shown = Shown {
+        rollout: rollout.clone(),
+        scenario: scenario.clone(),
+        error: rollout_error.clone(),
+        index: index.clone(),
+    };
 
-    let edits = use_state(Vec::<NodeEdit>::new);
-    let reply = use_state(|| None::<Result<String, String>>);
+    // Node edits from a share link: each one's command parsed back; what does not parse
+    // is said in the reply line.
+    let edits = use_state(|| {
+        props
+            .edits
+            .iter()
+            .filter_map(|line| edits::parse(line).ok())
+            .collect::<Vec<NodeEdit>>()
+    });
+    let reply = use_state(|| {
+        let problems: Vec<String> = props
+            .edits
+            .iter()
+            .filter_map(|line| {
+                edits::parse(line)
+                    .err()
+                    .map(|e| format!("the link's edit {line:?}: {e}"))
+            })
+            .collect();
+        (!problems.is_empty()).then(|| Err(problems.join("\n")))
+    });
+    let share_note = use_state(|| None::<&'static str>);
     let command = use_state(String::new);
     // The texts are read a moment after typing stops, so that a large cluster dump is
     // not re-read on every keystroke; the editors themselves update at once.
     let settled = use_state(|| (Text::clone(&ds_text), Text::clone(&cluster_text)));
     let typing = use_mut_ref(|| 0u64);
+    // A file loaded (chosen or dropped) is read at once: nobody is typing.
+    let file_loaded = use_mut_ref(|| false);
     {
         let settled = settled.clone();
         let typing = typing.clone();
+        let file_loaded = file_loaded.clone();
         use_effect_with(
             (Text::clone(&ds_text), Text::clone(&cluster_text)),
             move |texts: &(Text, Text)| {
                 let texts = texts.clone();
                 if *settled != texts {
                     *typing.borrow_mut() += 1;
+                    if std::mem::take(&mut *file_loaded.borrow_mut()) {
+                        settled.set(texts);
+                        return;
+                    }
                     let ticket = *typing.borrow();
                     let delay = if texts.0.len() + texts.1.len() > 256 * 1024 {
                         SETTLE_LARGE_MS
@@ -208,18 +298,20 @@ pub fn app(props: &AppProps) -> Html {
         );
     }
 
-    // A prepared update (`&setImage=` in a share link) runs once the texts are read.
+    // A prepared update (`&setImage=` in a share link, with its `&brokenImage=`,
+    // `&fault=` and `&step=`) runs once the texts are read.
     {
         let analysis = analysis.clone();
-        let rollout = rollout.clone();
-        let rollout_error = rollout_error.clone();
-        let prepared = props.set_image.clone();
+        let shown = shown.clone();
+        let prepared = props.set_image.clone().map(|set_image| Scenario {
+            set_image,
+            broken: props.broken_image,
+            faults: props.faults.clone(),
+        });
+        let step = props.step;
         use_effect_with((), move |()| {
-            if let (Some(image), Ok(a)) = (prepared, analysis.as_ref()) {
-                match run_rollout(a, &image, false, &[]) {
-                    Ok(r) => rollout.set(Some(Rc::new(r))),
-                    Err(e) => rollout_error.set(Some(e)),
-                }
+            if let (Some(next), Ok(a)) = (prepared, analysis.as_ref()) {
+                shown.show(a, next, step, false);
             }
         });
     }
@@ -253,39 +345,33 @@ pub fn app(props: &AppProps) -> Html {
 
     let on_ds = {
         let ds_text = ds_text.clone();
-        let rollout = rollout.clone();
-        let index = index.clone();
+        let shown = shown.clone();
         Callback::from(move |e: InputEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
             ds_text.set(Text::from(area.value()));
-            rollout.set(None);
-            index.set(0);
+            shown.clear();
         })
     };
     let on_cluster = {
         let cluster_text = cluster_text.clone();
-        let rollout = rollout.clone();
-        let index = index.clone();
+        let shown = shown.clone();
         Callback::from(move |e: InputEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
             cluster_text.set(Text::from(area.value()));
-            rollout.set(None);
-            index.set(0);
+            shown.clear();
         })
     };
     let reset = {
-        let rollout = rollout.clone();
-        let index = index.clone();
-        Callback::from(move |()| {
-            rollout.set(None);
-            index.set(0);
-        })
+        let shown = shown.clone();
+        Callback::from(move |()| shown.clear())
     };
     let file_into = |target: &UseStateHandle<Text>| {
         let target = target.clone();
         let reset = reset.clone();
+        let file_loaded = file_loaded.clone();
         Callback::from(move |e: Event| {
             if let Some(file) = chosen_file(&e) {
+                *file_loaded.borrow_mut() = true;
                 load_file(file, target.clone(), reset.clone());
             }
         })
@@ -293,8 +379,10 @@ pub fn app(props: &AppProps) -> Html {
     let drop_into = |target: &UseStateHandle<Text>| {
         let target = target.clone();
         let reset = reset.clone();
+        let file_loaded = file_loaded.clone();
         Callback::from(move |e: DragEvent| {
             if let Some(file) = dropped_file(&e) {
+                *file_loaded.borrow_mut() = true;
                 load_file(file, target.clone(), reset.clone());
             }
         })
@@ -439,56 +527,58 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let on_start = {
-        let faults = faults.clone();
         let analysis = analysis.clone();
         let set_image = set_image.clone();
         let fail = fail.clone();
-        let rollout = rollout.clone();
-        let rollout_error = rollout_error.clone();
-        let index = index.clone();
+        let shown = shown.clone();
         let playing = playing.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Ok(a) = analysis.as_ref() else { return };
-            faults.set(Vec::new());
-            match run_rollout(a, &set_image, *fail, &[]) {
-                Ok(r) => {
-                    rollout.set(Some(Rc::new(r)));
-                    rollout_error.set(None);
-                }
-                Err(message) => {
-                    rollout.set(None);
-                    rollout_error.set(Some(message));
-                }
-            }
-            index.set(0);
+            let next = Scenario {
+                set_image: (*set_image).clone(),
+                broken: *fail,
+                faults: Vec::new(),
+            };
+            shown.show(a, next, 0, false);
             playing.set(false);
         })
     };
-    // A node goes NotReady at the moment shown: the rollout is simulated again with that
-    // fault, and the position is kept.
+    // A fault chosen on a card happens at the moment shown: the rollout is simulated again
+    // with it, and the position is kept.
     let on_fault = {
         let analysis = analysis.clone();
-        let set_image = set_image.clone();
-        let fail = fail.clone();
-        let faults = faults.clone();
-        let rollout = rollout.clone();
-        let rollout_error = rollout_error.clone();
-        let index = index.clone();
-        Callback::from(move |node: String| {
-            let (Ok(a), Some(r)) = (analysis.as_ref(), rollout.as_ref()) else {
+        let shown = shown.clone();
+        Callback::from(move |(fault, node): (Fault, String)| {
+            let (Ok(a), Some(r), Some(current)) = (
+                analysis.as_ref(),
+                shown.rollout.as_ref(),
+                shown.scenario.as_ref(),
+            ) else {
                 return;
             };
-            let now = r.state_at(*index).map_or(0, |s| s.time);
-            let mut list = (*faults).clone();
-            list.push(format!("{}:notready:{node}", now as f64 / 1000.0));
-            match run_rollout(a, &set_image, *fail, &list) {
-                Ok(next) => {
-                    index.set((*index).min(next.steps.len()));
-                    rollout.set(Some(Rc::new(next)));
-                    faults.set(list);
-                }
-                Err(message) => rollout_error.set(Some(message)),
+            let now = r.state_at(*shown.index).map_or(0, |s| s.time);
+            let at = fault.at(now, &node);
+            if current.faults.contains(&at) {
+                return;
+            }
+            let mut next = current.clone();
+            next.faults.push(at);
+            shown.show(a, next, *shown.index, true);
+        })
+    };
+    // Removing a fault from the list simulates the rollout again without it.
+    let remove_fault = |i: usize| {
+        let analysis = analysis.clone();
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (Ok(a), Some(current)) = (analysis.as_ref(), shown.scenario.as_ref()) else {
+                return;
+            };
+            let mut next = current.clone();
+            if i < next.faults.len() {
+                next.faults.remove(i);
+                shown.show(a, next, *shown.index, true);
             }
         })
     };
@@ -524,24 +614,36 @@ pub fn app(props: &AppProps) -> Html {
     let on_share = {
         let ds_text = ds_text.clone();
         let cluster_text = cluster_text.clone();
-        let set_image = set_image.clone();
-        let rollout = rollout.clone();
+        let edits = edits.clone();
+        let shown = shown.clone();
+        let share_note = share_note.clone();
         Callback::from(move |_: MouseEvent| {
             let stream = format!("{}\n---\n{}", ds_text.trim_end(), cluster_text.trim_start());
-            let mut hash = format!(
-                "yaml={}",
-                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(stream.as_bytes())
-            );
-            if rollout.is_some() && !set_image.is_empty() {
-                hash.push_str("&setImage=");
-                hash.push_str(&uri_component(&set_image));
-            }
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().set_hash(&hash);
-                if let Ok(href) = window.location().href() {
-                    let _ = window.navigator().clipboard().write_text(&href);
-                }
-            }
+            let scenario = shown
+                .rollout
+                .as_ref()
+                .and(shown.scenario.as_ref())
+                .filter(|s| !s.set_image.is_empty());
+            let hash = share_hash(&stream, scenario, *shown.index, &edits);
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let _ = window.location().set_hash(&hash);
+            let Ok(href) = window.location().href() else {
+                return;
+            };
+            let copied = window.navigator().clipboard().write_text(&href);
+            let share_note = share_note.clone();
+            yew::platform::spawn_local(async move {
+                share_note.set(Some(
+                    match wasm_bindgen_futures::JsFuture::from(copied).await {
+                        Ok(_) => "link copied",
+                        Err(_) => {
+                            "the link is in the address bar (the browser did not allow copying)"
+                        }
+                    },
+                ));
+            });
         })
     };
 
@@ -553,6 +655,7 @@ pub fn app(props: &AppProps) -> Html {
                 .filter_map(|d| {
                     Some(Marker {
                         line: d.line?,
+                        column: d.column,
                         message: describe(d),
                     })
                 })
@@ -630,6 +733,9 @@ pub fn app(props: &AppProps) -> Html {
                     <label><input type="checkbox" checked={*fail} onchange={on_fail} />{ " the new image cannot be pulled" }</label>
                     <button type="submit" data-action="start-update">{ "Start update" }</button>
                     <button type="button" onclick={on_share} data-action="share">{ "Copy share link" }</button>
+                    if let Some(note) = *share_note {
+                        <span class="share-note" data-share="note" role="status">{ note }</span>
+                    }
                 </form>
                 if let Some(message) = rollout_error.as_ref() {
                     <p class="errors" role="alert">{ message }</p>
@@ -641,11 +747,15 @@ pub fn app(props: &AppProps) -> Html {
                     <input type="range" min="0" max={length.to_string()} value={index.to_string()} oninput={on_scrub} disabled={rollout.is_none()} aria-label="Timeline" />
                     <span class="position">{ format!("step {} of {length}", *index) }</span>
                 </div>
-                if !faults.is_empty() {
-                    <p class="faults" data-faults="list">{ "Faults: " }{ for faults.iter().map(|f| {
-                        let mut parts = f.splitn(3, ':');
-                        let (t, _, node) = (parts.next().unwrap_or(""), parts.next(), parts.next().unwrap_or(""));
-                        html! { <code>{ format!("{node} goes NotReady at {t}s") }</code> }
+                if let Some(list) = scenario.as_ref().map(|s| &s.faults).filter(|f| rollout.is_some() && !f.is_empty()) {
+                    <p class="faults" data-faults="list">{ "Faults: " }{ for list.iter().enumerate().map(|(i, f)| {
+                        let text = faults::describe(f);
+                        html! {
+                            <span class="fault" data-fault={f.clone()}>
+                                <code>{ text.clone() }</code>
+                                <button type="button" class="small" onclick={remove_fault(i)} data-action="remove-fault" title="Remove this fault and simulate again" aria-label={format!("Remove the fault: {text}")}>{ "×" }</button>
+                            </span>
+                        }
                     }) }</p>
                 }
             </section>
@@ -718,7 +828,41 @@ fn next_image(set_image: &str) -> String {
     }
 }
 
-/// `encodeURIComponent` for the share link's `setImage`.
+/// The share link's fragment: `yaml=` (base64url of the UTF-8 stream), then with a
+/// rollout `&setImage=`, `&brokenImage=1`, one `&fault=` per fault in order and `&step=`,
+/// then one `&edit=` per node edit in order (its kubectl command). Values are URI-encoded.
+fn share_hash(
+    stream: &str,
+    scenario: Option<&Scenario>,
+    step: usize,
+    edits: &[NodeEdit],
+) -> String {
+    let mut hash = format!(
+        "yaml={}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(stream.as_bytes())
+    );
+    if let Some(s) = scenario {
+        hash.push_str("&setImage=");
+        hash.push_str(&uri_component(&s.set_image));
+        if s.broken {
+            hash.push_str("&brokenImage=1");
+        }
+        for fault in &s.faults {
+            hash.push_str("&fault=");
+            hash.push_str(&uri_component(fault));
+        }
+        if step > 0 {
+            hash.push_str(&format!("&step={step}"));
+        }
+    }
+    for edit in edits {
+        hash.push_str("&edit=");
+        hash.push_str(&uri_component(&edit.command()));
+    }
+    hash
+}
+
+/// `encodeURIComponent` for the share link's values.
 fn uri_component(text: &str) -> String {
     let mut out = String::new();
     for b in text.bytes() {
@@ -749,7 +893,7 @@ fn view_cluster(
     index: usize,
     filter: &str,
     on_edit: &Callback<String>,
-    on_fault: &Callback<String>,
+    on_fault: &Callback<(Fault, String)>,
 ) -> Html {
     let state = rollout.and_then(|r| r.state_at(index));
     let (status, message, time) = match rollout {
@@ -773,9 +917,20 @@ fn view_cluster(
             .iter()
             .map(|r| r.message.to_string())
             .collect();
+        // During a rollout the node as it is at that moment (faults cordon, taint it or
+        // take it down); else as the cluster text and the edits say.
+        let mut now_flags = Vec::new();
+        let mut taints = info.taints.clone();
         let (pod, updated, pods) =
             match state.and_then(|s| s.nodes().find(|n| *n.name == *placed.node)) {
                 Some(node) => {
+                    if node.cordoned {
+                        now_flags.push("cordoned");
+                    }
+                    if !node.ready {
+                        now_flags.push("NotReady");
+                    }
+                    taints.clone_from(&node.taints);
                     let min_ready = state.map_or(0, |s| s.min_ready);
                     let now = state.map_or(0, |s| s.time);
                     let pod = match node.pods.first() {
@@ -806,14 +961,20 @@ fn view_cluster(
                     let wanted = node.should_run || !node.pods.is_empty();
                     (pod, wanted.then_some(updated), pods)
                 }
-                None => (placed.pod.as_str(), None, Vec::new()),
+                None => {
+                    if info.cordoned {
+                        now_flags.push("cordoned");
+                    }
+                    (placed.pod.as_str(), None, Vec::new())
+                }
             };
         let c = Card {
             name: info.name.clone(),
             role: info.role.clone(),
             labels: info.labels.clone(),
-            taints: info.taints.clone(),
+            taints,
             cordoned: info.cordoned,
+            flags: now_flags,
             pod,
             updated,
             pods,

@@ -1,6 +1,9 @@
 //! Node cards: one per node, with its role, key labels, taints, the daemon pod's badge and
-//! the reasons in Kubernetes' words. Stable hooks: `data-node`, `data-pod`, `data-updated`.
+//! the reasons in Kubernetes' words, and during a rollout the faults to inject at the
+//! moment shown. Stable hooks: `data-node`, `data-pod`, `data-updated`, and `data-action`
+//! on the buttons.
 
+use super::faults::Fault;
 use yew::{html, Html};
 
 /// What one card shows.
@@ -12,10 +15,12 @@ pub struct Card {
     pub role: String,
     /// Key labels.
     pub labels: Vec<String>,
-    /// Taints as `key=value:Effect`.
+    /// Taints as `key=value:Effect` (during a rollout, at the moment shown).
     pub taints: Vec<String>,
-    /// Cordoned.
+    /// Cordoned in the cluster as edited (what its cordon button undoes).
     pub cordoned: bool,
+    /// What to flag about the node at the moment shown: `cordoned`, `NotReady`.
+    pub flags: Vec<&'static str>,
     /// `running`, `pending` or `none`.
     pub pod: &'static str,
     /// During a rollout: the node's pod is on the new revision and available.
@@ -27,12 +32,21 @@ pub struct Card {
 }
 
 /// Renders a card; `on_edit` receives the kubectl command of its buttons.
-/// During a rollout `on_fault` receives the name of a node made NotReady from its card.
-pub fn card(c: &Card, on_edit: &yew::Callback<String>, on_fault: &yew::Callback<String>) -> Html {
-    let not_ready = {
+/// During a rollout `on_fault` receives a fault chosen on the card, with the node's name.
+pub fn card(
+    c: &Card,
+    on_edit: &yew::Callback<String>,
+    on_fault: &yew::Callback<(Fault, String)>,
+) -> Html {
+    let fault_button = |fault: Fault| {
         let on_fault = on_fault.clone();
         let name = c.name.clone();
-        yew::Callback::from(move |_: yew::MouseEvent| on_fault.emit(name.clone()))
+        let onclick = yew::Callback::from(move |_: yew::MouseEvent| {
+            on_fault.emit((fault, name.clone()));
+        });
+        html! {
+            <button type="button" class="small" {onclick} data-action={fault.hook()} title={fault.title()}>{ fault.label() }</button>
+        }
     };
     let cordon = {
         let on_edit = on_edit.clone();
@@ -59,7 +73,7 @@ pub fn card(c: &Card, on_edit: &yew::Callback<String>, on_fault: &yew::Callback<
             <header>
                 <h3>{ &c.name }</h3>
                 <span class="role">{ &c.role }</span>
-                if c.cordoned { <span class="flag">{ "cordoned" }</span> }
+                { for c.flags.iter().map(|f| html! { <span class="flag" data-flag={*f}>{ *f }</span> }) }
                 <span class={format!("badge {}", c.pod)}>{ badge }</span>
             </header>
             if !c.labels.is_empty() {
@@ -77,10 +91,15 @@ pub fn card(c: &Card, on_edit: &yew::Callback<String>, on_fault: &yew::Callback<
             <p class="actions">
                 <button type="button" class="small" onclick={cordon} data-action="cordon">{ if c.cordoned { "uncordon" } else { "cordon" } }</button>
                 <button type="button" class="small" onclick={remove} data-action="delete-node">{ "delete" }</button>
-                if c.updated.is_some() {
-                    <button type="button" class="small" onclick={not_ready} data-action="notready" title="The node's kubelet stops reporting at this moment of the rollout">{ "goes NotReady now" }</button>
-                }
             </p>
+            if c.updated.is_some() {
+                <p class="actions inject">
+                    <span class="hint">{ "fault now:" }</span>
+                    { for Fault::ALL.into_iter()
+                        .filter(|f| *f != Fault::DeletePod || !c.pods.is_empty())
+                        .map(fault_button) }
+                </p>
+            }
         </article>
     }
 }

@@ -1,7 +1,9 @@
 //! A YAML editor: a textarea over a highlighted copy of its text, with a line-number
 //! gutter that marks the lines an error points at (hover a marked number for the
-//! message). The gutter and the highlighting scroll with the text.
+//! message), and in the highlighted copy a wavy underline from the error's column
+//! (`[data-error-at="LINE:COLUMN"]`). The gutter and the highlighting scroll with the text.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -10,16 +12,20 @@ use yew::prelude::*;
 /// (a large dump).
 const MAX_GUTTER_LINES: usize = 20_000;
 
-/// One line of YAML as highlighted spans: comments, document markers, keys, list dashes
-/// and quoted strings. A light tokenizer for colour only; the parser decides validity.
-fn highlight_line(line: &str) -> Html {
+/// A piece of a highlighted line: its class (`None`: plain text) and its text.
+type Segment<'a> = (Option<&'static str>, &'a str);
+
+/// One line of YAML cut into classed pieces: comments, document markers, keys, list
+/// dashes and quoted strings. A light tokenizer for colour only; the parser decides
+/// validity. The pieces put together give the line back.
+fn segments(line: &str) -> Vec<Segment<'_>> {
     let trimmed = line.trim_start();
     let indent = &line[..line.len() - trimmed.len()];
     if trimmed.starts_with('#') {
-        return html! { <>{ indent }<span class="y-comment">{ trimmed }</span>{ "\n" }</> };
+        return vec![(None, indent), (Some("y-comment"), trimmed)];
     }
     if trimmed == "---" || trimmed == "..." || trimmed.starts_with("--- ") {
-        return html! { <>{ indent }<span class="y-doc">{ trimmed }</span>{ "\n" }</> };
+        return vec![(None, indent), (Some("y-doc"), trimmed)];
     }
     let (dash, rest) = match trimmed.strip_prefix("- ") {
         Some(rest) => ("- ", rest),
@@ -27,8 +33,8 @@ fn highlight_line(line: &str) -> Html {
         None => ("", trimmed),
     };
     let (key, value) = match key_split(rest) {
-        Some((k, v)) => (Some(k), v),
-        None => (None, rest),
+        Some((k, v)) => (k, v),
+        None => ("", rest),
     };
     let (value, comment) = split_comment(value);
     let value_class = if value.trim_start().starts_with(['"', '\'']) {
@@ -36,13 +42,90 @@ fn highlight_line(line: &str) -> Html {
     } else {
         "y-value"
     };
+    vec![
+        (None, indent),
+        (Some("y-dash"), dash),
+        (Some("y-key"), key),
+        (Some(value_class), value),
+        (Some("y-comment"), comment),
+    ]
+}
+
+/// Draws pieces of a line.
+fn draw(segments: &[Segment<'_>]) -> Html {
+    html! {
+        { for segments.iter().filter(|(_, text)| !text.is_empty()).map(|&(class, text)| match class {
+            Some(class) => html! { <span class={class}>{ text }</span> },
+            None => html! { { text } },
+        }) }
+    }
+}
+
+/// The pieces of `segments` between byte offsets `from` and `to` of the line.
+fn cut<'a>(segments: &[Segment<'a>], from: usize, to: usize) -> Vec<Segment<'a>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for &(class, text) in segments {
+        let (start, end) = (at, at + text.len());
+        at = end;
+        let (a, b) = (from.max(start), to.min(end));
+        if a < b {
+            out.push((class, &text[a - start..b - start]));
+        }
+    }
+    out
+}
+
+/// Where an error is drawn on its line: the byte range it underlines (from its column to
+/// the end of the word there, at least one character), or `None` when the column is past
+/// the end of the line (a caret is drawn after the text instead).
+fn error_span(line: &str, column: u32) -> Option<(usize, usize)> {
+    let skip = usize::try_from(column.saturating_sub(1)).ok()?;
+    let (start, first) = line.char_indices().nth(skip)?;
+    if first.is_whitespace() {
+        return Some((start, start + first.len_utf8()));
+    }
+    let end = line[start..]
+        .find(char::is_whitespace)
+        .map_or(line.len(), |i| start + i);
+    Some((start, end))
+}
+
+/// One highlighted line, with the errors that point into it (by column) wrapped in
+/// `[data-error-at="LINE:COLUMN"]` spans titled with their message.
+fn highlight_line(number: usize, line: &str, markers: &[&Marker]) -> Html {
+    let segments = segments(line);
+    let mut pieces: Vec<Html> = Vec::new();
+    let mut done = 0;
+    let mut caret = None;
+    let mut columns: Vec<(&Marker, u32)> = markers
+        .iter()
+        .filter_map(|m| Some((*m, m.column?)))
+        .collect();
+    columns.sort_by_key(|&(_, c)| c);
+    for (marker, column) in columns {
+        let hook = format!("{number}:{column}");
+        match error_span(line, column) {
+            Some((start, end)) if start >= done => {
+                pieces.push(draw(&cut(&segments, done, start)));
+                pieces.push(html! {
+                    <span class="error-at" data-error-at={hook} title={marker.message.clone()}>{ draw(&cut(&segments, start, end)) }</span>
+                });
+                done = end;
+            }
+            Some(_) => {}
+            None => {
+                caret.get_or_insert((hook, marker.message.clone()));
+            }
+        }
+    }
+    pieces.push(draw(&cut(&segments, done, line.len())));
     html! {
         <>
-            { indent }
-            if !dash.is_empty() { <span class="y-dash">{ dash }</span> }
-            if let Some(k) = key { <span class="y-key">{ k }</span> }
-            <span class={value_class}>{ value }</span>
-            if !comment.is_empty() { <span class="y-comment">{ comment }</span> }
+            { for pieces }
+            if let Some((hook, message)) = caret {
+                <span class="error-at caret" data-error-at={hook} title={message}>{ " " }</span>
+            }
             { "\n" }
         </>
     }
@@ -85,6 +168,8 @@ fn split_comment(text: &str) -> (&str, &str) {
 pub struct Marker {
     /// 1-based line.
     pub line: u32,
+    /// 1-based column in characters, when known.
+    pub column: Option<u32>,
     /// What is wrong there.
     pub message: String,
 }
@@ -129,12 +214,16 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let lines = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
     let highlighted = lines <= MAX_GUTTER_LINES;
-    let gutter_html = if lines <= MAX_GUTTER_LINES {
+    // The markers by line, looked up once per line drawn.
+    let mut by_line: BTreeMap<usize, Vec<&Marker>> = BTreeMap::new();
+    for m in &props.markers {
+        by_line.entry(m.line as usize).or_default().push(m);
+    }
+    let gutter_html = if highlighted {
         html! {
             <div class="gutter" ref={gutter} aria-hidden="true">
                 { for (1..=lines).map(|n| {
-                    let marker = props.markers.iter().find(|m| m.line as usize == n);
-                    match marker {
+                    match by_line.get(&n).and_then(|ms| ms.first()) {
                         Some(m) => html! { <div class="marked" data-line={n.to_string()} title={m.message.clone()}>{ n }</div> },
                         None => html! { <div>{ n }</div> },
                     }
@@ -149,7 +238,9 @@ pub fn editor(props: &EditorProps) -> Html {
             { gutter_html }
             <div class="layers">
                 if highlighted {
-                    <pre class="highlight" ref={layer} aria-hidden="true">{ for props.text.split('\n').map(highlight_line) }</pre>
+                    <pre class="highlight" ref={layer} aria-hidden="true">{ for props.text.split('\n').enumerate().map(|(i, line)| {
+                        highlight_line(i + 1, line, by_line.get(&(i + 1)).map_or(&[], Vec::as_slice))
+                    }) }</pre>
                 }
                 <textarea id={props.id.clone()} class={if highlighted { "over" } else { "" }} spellcheck="false" value={props.text.to_string()}
                     oninput={props.oninput.clone()} onscroll={onscroll} ondrop={props.ondrop.clone()}
@@ -157,5 +248,45 @@ pub fn editor(props: &EditorProps) -> Html {
                     aria-label={props.label.clone()} data-editor={props.hook.clone()} />
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_underlines_from_its_column_to_the_end_of_its_word() {
+        assert_eq!(error_span("  tempalte:", 3), Some((2, 11)));
+        assert_eq!(
+            error_span("    effect: NoSchedul # typo", 13),
+            Some((12, 21))
+        );
+        // Columns count characters, not bytes.
+        assert_eq!(error_span("é: [x", 4), Some((4, 6)));
+        assert_eq!(error_span("a: b", 2), Some((1, 2)));
+        assert_eq!(error_span("a: b", 3), Some((2, 3)));
+        assert_eq!(error_span("ab", 3), None);
+    }
+
+    #[test]
+    fn pieces_give_the_line_back_and_cut_across_them() {
+        for line in [
+            "  - name: \"x\" # c",
+            "# only",
+            "---",
+            "key: value",
+            "",
+            "-",
+        ] {
+            let pieces = segments(line);
+            let joined: String = pieces.iter().map(|(_, t)| *t).collect();
+            assert_eq!(joined, line);
+        }
+        let pieces = segments("  key: value");
+        assert_eq!(
+            cut(&pieces, 4, 9),
+            vec![(Some("y-key"), "y:"), (Some("y-value"), " va")]
+        );
     }
 }

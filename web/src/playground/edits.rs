@@ -43,7 +43,9 @@ impl NodeEdit {
     }
 }
 
-/// Parses a kubectl command (with or without the leading `kubectl`).
+/// Parses a kubectl command (with or without the leading `kubectl`), or
+/// `add node NAME LIKE` (also as [`NodeEdit::command`] writes it:
+/// `add node NAME (a copy of LIKE)`), so that every edit's command parses back to it.
 ///
 /// # Errors
 /// kubectl's wording where it has one, else what is expected.
@@ -106,8 +108,20 @@ pub fn parse(line: &str) -> Result<NodeEdit, String> {
                 _ => Err(format!("error: invalid label spec: {spec}")),
             }
         }
+        ["add", "node" | "nodes", name, like] => Ok(NodeEdit::Add(
+            (*name).to_owned(),
+            (*like).to_owned(),
+        )),
+        ["add", "node" | "nodes", name, "(a", "copy", "of", like] => match like.strip_suffix(')')
+        {
+            Some(like) if !like.is_empty() => {
+                Ok(NodeEdit::Add((*name).to_owned(), like.to_owned()))
+            }
+            _ => Err(format!("error: expected add node NAME LIKE, got {line:?}")),
+        },
+        ["add", ..] => Err("error: expected add node NAME LIKE (a copy of the node LIKE)".to_owned()),
         _ => Err(
-            "this box takes node commands: cordon, uncordon, taint nodes, label nodes, delete node"
+            "this box takes node commands: cordon, uncordon, taint nodes, label nodes, delete node, add node"
                 .to_owned(),
         ),
     }
@@ -229,6 +243,45 @@ pub fn apply(nodes: &mut Vec<Located<Node>>, edit: &NodeEdit) -> Result<String, 
             }
             nodes.push(copy);
             Ok(format!("node/{name} joined the cluster"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_parses_back_to_its_edit() {
+        let edits = [
+            NodeEdit::Cordon("w1".into(), true),
+            NodeEdit::Cordon("w1".into(), false),
+            NodeEdit::Taint(
+                "w1".into(),
+                parse_taint("dedicated=db:NoExecute").expect("valid"),
+            ),
+            NodeEdit::Taint("w1".into(), parse_taint("gpu:NoSchedule").expect("valid")),
+            NodeEdit::Untaint("w1".into(), "dedicated".into(), Some("NoExecute".into())),
+            NodeEdit::Untaint("w1".into(), "dedicated".into(), None),
+            NodeEdit::Label("w1".into(), "zone".into(), Some("a=b".into())),
+            NodeEdit::Label("w1".into(), "zone".into(), None),
+            NodeEdit::Remove("w1".into()),
+            NodeEdit::Add("new-node-1".into(), "w1".into()),
+        ];
+        for edit in edits {
+            assert_eq!(
+                parse(&edit.command()),
+                Ok(edit.clone()),
+                "{}",
+                edit.command()
+            );
+        }
+        assert_eq!(
+            parse("add node n2 w1"),
+            Ok(NodeEdit::Add("n2".into(), "w1".into()))
+        );
+        for bad in ["add node n2", "add node n2 (a copy of )", "explode w1"] {
+            assert!(parse(bad).is_err(), "{bad}");
         }
     }
 }

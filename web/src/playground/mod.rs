@@ -9,6 +9,7 @@ mod app;
 mod cards;
 mod editor;
 mod edits;
+mod faults;
 mod lessons;
 mod presets;
 mod terminal;
@@ -17,9 +18,13 @@ use app::{App, AppProps};
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 
 /// Mounts the playground into `element`. `options` is JSON: `{ "daemonSet": "<yaml>",
-/// "cluster": "<yaml>", "setImage": "c=img", "storageKey": "..." }`, every key optional
-/// (without either text, the guide's first example and the sample cluster); with
-/// `storageKey`, whatever the user types is saved in `localStorage` under it.
+/// "cluster": "<yaml>", "setImage": "c=img", "brokenImage": true, "faults":
+/// ["5:drain:node-1", ...], "step": 3, "edits": ["kubectl cordon node-1", ...],
+/// "storageKey": "..." }`, every key optional (without either text, the guide's first
+/// example and the sample cluster). `setImage` starts that update, with its new image
+/// unpullable under `brokenImage`, the faults (as `dsim rollout --at` takes them) and
+/// shown at `step`; `edits` are node edits as the kubectl box takes them, applied in
+/// order. With `storageKey`, whatever the user types is saved in `localStorage` under it.
 ///
 /// # Errors
 /// When `options` is not JSON.
@@ -43,10 +48,27 @@ pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), 
             text("cluster").unwrap_or_default(),
         )
     };
+    let strings = |key: &str| -> Vec<String> {
+        o[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let props = AppProps {
         daemon_set,
         cluster,
-        set_image: text("setImage"),
+        set_image: text("setImage").filter(|s| !s.is_empty()),
+        broken_image: o["brokenImage"].as_bool() == Some(true),
+        faults: strings("faults"),
+        step: o["step"]
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0),
+        edits: strings("edits"),
         storage_key: text("storageKey"),
     };
     yew::Renderer::<App>::with_root_and_props(element, props).render();
