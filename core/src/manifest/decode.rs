@@ -9,6 +9,7 @@
 use super::path::{FieldPath, Segment};
 use super::tree::Tree as Value;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 
@@ -93,7 +94,7 @@ impl Trail<'_> {
 ///
 /// # Errors
 /// The first type error, with its path.
-pub fn decode<T: de::DeserializeOwned>(value: Value) -> Result<(T, Vec<FieldPath>), Error> {
+pub fn decode<T: de::DeserializeOwned>(value: Value<'_>) -> Result<(T, Vec<FieldPath>), Error> {
     let unknown = RefCell::new(Vec::new());
     let object = T::deserialize(Tree {
         value,
@@ -105,7 +106,7 @@ pub fn decode<T: de::DeserializeOwned>(value: Value) -> Result<(T, Vec<FieldPath
 
 /// A value of the tree, as a deserializer.
 struct Tree<'t> {
-    value: Value,
+    value: Value<'t>,
     trail: &'t Trail<'t>,
     unknown: &'t RefCell<Vec<FieldPath>>,
 }
@@ -152,7 +153,7 @@ impl<'t> Tree<'t> {
         let trail = this.trail;
         let mut access = Entries {
             entries: mapping.into_iter(),
-            key: String::new(),
+            key: Cow::Borrowed(""),
             value: None,
             trail,
             unknown: this.unknown,
@@ -322,7 +323,7 @@ impl<'de> de::Deserializer<'de> for Tree<'_> {
 
 /// The items of a sequence.
 struct Items<'t> {
-    items: std::vec::IntoIter<Value>,
+    items: std::vec::IntoIter<Value<'t>>,
     index: usize,
     trail: &'t Trail<'t>,
     unknown: &'t RefCell<Vec<FieldPath>>,
@@ -355,10 +356,10 @@ impl<'de> de::SeqAccess<'de> for Items<'_> {
 
 /// The entries of a mapping.
 struct Entries<'t> {
-    entries: std::vec::IntoIter<(String, Value)>,
+    entries: std::vec::IntoIter<(Cow<'t, str>, Value<'t>)>,
     /// The key of the entry whose value comes next, as text.
-    key: String,
-    value: Option<Value>,
+    key: Cow<'t, str>,
+    value: Option<Value<'t>>,
     trail: &'t Trail<'t>,
     unknown: &'t RefCell<Vec<FieldPath>>,
 }
@@ -376,7 +377,7 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
         self.value = Some(value);
         self.key = key;
         let trail = Trail::Key(self.trail, &self.key);
-        seed.deserialize(self.key.as_str().into_deserializer())
+        seed.deserialize(self.key.as_ref().into_deserializer())
             .map(Some)
             .map_err(|e: Error| e.at(&trail))
     }
@@ -401,7 +402,7 @@ mod tests {
     use super::*;
     use k8s_openapi::api::core::v1::Node;
 
-    fn tree(text: &str) -> Value {
+    fn tree(text: &str) -> Value<'_> {
         serde_yaml::from_str(text).unwrap_or_else(|e| panic!("test YAML does not parse: {e}"))
     }
 

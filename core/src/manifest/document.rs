@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 /// A parsed YAML or JSON tree.
 #[derive(Debug)]
-pub struct Document(pub Tree);
+pub struct Document<'t>(pub Tree<'t>);
 
 /// A typed object and the paths of fields the type does not know.
 pub struct Decoded<T> {
@@ -27,7 +27,7 @@ pub struct DecodeError {
     pub message: String,
 }
 
-impl Document {
+impl<'t> Document<'t> {
     /// True for the empty document (only comments, or nothing).
     pub fn is_null(&self) -> bool {
         self.0.is_null()
@@ -75,12 +75,12 @@ impl Document {
         if let Some(field) = self.0.get_mut(key) {
             *field = Tree::String(value.to_owned());
         } else if let Tree::Map(entries) = &mut self.0 {
-            entries.push((key.to_owned(), Tree::String(value.to_owned())));
+            entries.push((key.to_owned().into(), Tree::String(value.to_owned())));
         }
     }
 
     /// Takes the `items` of a list document; `None` when `items` is missing or not a list.
-    pub fn take_items(&mut self) -> Option<Vec<Document>> {
+    pub fn take_items(&mut self) -> Option<Vec<Document<'t>>> {
         match self.0.get_mut("items").map(std::mem::take) {
             Some(Tree::Seq(items)) => Some(items.into_iter().map(Self).collect()),
             Some(Tree::Null) => Some(Vec::new()),

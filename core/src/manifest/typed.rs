@@ -73,7 +73,7 @@ impl Kind {
     ///
     /// # Errors
     /// Type errors, with the field path.
-    pub fn decode(self, document: Document) -> Result<DecodedObject, DecodeError> {
+    pub fn decode(self, document: Document<'_>) -> Result<DecodedObject, DecodeError> {
         match self {
             Self::DaemonSet => document.decode().map(|d| wrap(d, Typed::DaemonSet)),
             Self::Node => document.decode().map(|d| wrap(d, Typed::Node)),
