@@ -465,6 +465,24 @@ test("the npm package's widget mounts into a page", { skip: !process.env.DSIM_NP
   await page.waitForSelector('[data-rollout-outcome="running"]');
   // The widget's styles stay inside it: the host page's heading keeps the browser's style.
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector("h1")).fontFamily), await page.evaluate(() => getComputedStyle(document.body).fontFamily));
+  // A second widget on the same page, started with node edits and a broken update.
+  await page.evaluate(async () => {
+    const { mount } = await import("./index.js");
+    const div = document.createElement("div");
+    div.id = "second";
+    document.body.append(div);
+    const nodes = ["a", "b", "c"].map((n) => `---\napiVersion: v1\nkind: Node\nmetadata: {name: ${n}}\n`).join("");
+    await mount(div, {
+      yaml: "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers: [{name: agent, image: \"agent:1\"}]\n" + nodes,
+      edits: ["kubectl taint nodes c dedicated=db:NoSchedule"],
+      setImage: "agent=agent:2",
+      brokenImage: true,
+      step: 1000,
+    });
+  });
+  await page.waitForSelector('#second [data-desired="2"]');
+  assert.equal(await attr(page, '#second [data-node="c"]', "data-pod"), "none");
+  await page.waitForSelector('#second [data-rollout-outcome="stalled"]');
   await ctx.close();
 });
 

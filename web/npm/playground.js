@@ -31,7 +31,10 @@ export function splitStream(text) {
  * Mounts the playground into `element` (an Element or a selector). Options: `yaml` (one
  * stream with the DaemonSet and the cluster, or just the DaemonSet when `cluster` is
  * given), `cluster`, `setImage` (`"container=image"`, prepares that update),
- * `storageKey` (keep what the reader types in localStorage under this key).
+ * `brokenImage` (the new image cannot be pulled), `faults` (`"SECONDS:ACTION[:NODE]"`, as
+ * `dsim rollout --at` takes them), `step` (the rollout step to show), `edits` (node edits
+ * as kubectl commands, e.g. `"kubectl cordon worker-1"`, applied in order), `storageKey`
+ * (keep what the reader types in localStorage under this key).
  */
 export async function mount(element, options = {}) {
   const target = typeof element === "string" ? document.querySelector(element) : element;
@@ -43,5 +46,6 @@ export async function mount(element, options = {}) {
   } else if (options.yaml !== undefined || options.cluster !== undefined) {
     texts = { daemonSet: options.yaml ?? "", cluster: options.cluster ?? "" };
   }
-  mountPlayground(target, JSON.stringify({ ...texts, setImage: options.setImage, storageKey: options.storageKey }));
+  const { setImage, brokenImage, faults, step, edits, storageKey } = options;
+  mountPlayground(target, JSON.stringify({ ...texts, setImage, brokenImage, faults, step, edits, storageKey }));
 }
