@@ -130,6 +130,48 @@ fn json_output_follows_the_contract() {
     assert_eq!(v["warnings"], serde_json::json!([]));
 }
 
+/// A Namespace whose `pod-security.kubernetes.io/enforce` level the pods do not meet:
+/// placement still says where the pods should run, and a warning says that the API
+/// server refuses every one of them, with Pod Security Admission's words.
+#[test]
+fn enforced_pod_security_is_a_warning_beside_the_placement() {
+    let namespace = "apiVersion: v1
+kind: Namespace
+metadata:
+  name: default
+  labels: {pod-security.kubernetes.io/enforce: baseline}
+---
+";
+    let privileged = DS.replace(
+        "      containers:\n",
+        "      hostNetwork: true\n      containers:\n",
+    );
+    assert_ne!(privileged, DS);
+    let p = file(
+        "enforced.yaml",
+        format!("{namespace}{privileged}{NODE}").as_bytes(),
+    );
+    let out = dsim(&["place", &p.to_string_lossy(), "-o", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["daemonSets"][0]["desiredNumberScheduled"], 1);
+    assert_eq!(v["daemonSets"][0]["nodes"][0]["pod"], "running");
+    assert_eq!(v["warnings"].as_array().map(Vec::len), Some(1), "{v}");
+    let warning = &v["warnings"][0];
+    assert_eq!(warning["path"], "spec.template.spec.hostNetwork");
+    assert_eq!(
+        warning["message"],
+        "namespace \"default\" has pod-security.kubernetes.io/enforce: baseline, and the pods meet only the privileged level: the API server accepts daemonset default/log-collector but refuses every pod the controller creates, so none of the nodes that should run one gets it (FailedCreate: violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true))"
+    );
+    // A template that meets the level: no warning.
+    let p = file("admitted.yaml", format!("{namespace}{DS}{NODE}").as_bytes());
+    let out = dsim(&["place", &p.to_string_lossy(), "-o", "json"], None);
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["warnings"], serde_json::json!([]));
+}
+
 #[test]
 fn reads_standard_input_and_several_files() {
     let nodes = file("nodes.yaml", NODE.as_bytes());

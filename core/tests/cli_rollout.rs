@@ -168,6 +168,91 @@ fn a_broken_image_stalls_at_the_budget_and_says_why() {
     assert_eq!(last["status"]["numberAvailable"], 3);
 }
 
+/// An update to a template the namespace's Pod Security `enforce` level refuses: the
+/// controller deletes an old pod within maxUnavailable, the API server refuses the new
+/// one (`FailedCreate`), and the node is left without the agent.
+#[test]
+fn an_update_that_pod_security_refuses_stalls_with_a_node_down() {
+    let ds = "apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers:
+      - {name: agent, image: agent:1}
+";
+    let cluster = format!(
+        "apiVersion: v1
+kind: Namespace
+metadata:
+  name: monitoring
+  labels: {{pod-security.kubernetes.io/enforce: baseline}}
+---
+{ds}---
+apiVersion: v1
+kind: Node
+metadata: {{name: node-1}}
+---
+apiVersion: v1
+kind: Node
+metadata: {{name: node-2}}
+"
+    );
+    let input = temp("enforced.yaml", &cluster);
+    let to = temp(
+        "privileged.yaml",
+        &ds.replace(
+            "{name: agent, image: agent:1}",
+            "{name: agent, image: agent:2, securityContext: {privileged: true}}",
+        ),
+    );
+    let input = input.to_string_lossy();
+    let to = to.to_string_lossy();
+    let out = dsim(&["rollout", &input, "--to", &to, "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["initial"].as_array().map(Vec::len), Some(2));
+    assert_eq!(json["outcome"], "stalled");
+    let violates = "violates PodSecurity \"baseline:latest\": privileged (container \"agent\" must not set securityContext.privileged=true)";
+    let reason = json["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains(&format!("namespace \"monitoring\" has pod-security.kubernetes.io/enforce: baseline, and the pods meet only the privileged level, so the API server refuses every pod the controller creates (FailedCreate: {violates})")),
+        "{reason}"
+    );
+    let steps = json["steps"].as_array().cloned().unwrap_or_default();
+    let refused: Vec<&Value> = steps
+        .iter()
+        .flat_map(|s| s["failedCreates"].as_array().into_iter().flatten())
+        .collect();
+    assert!(!refused.is_empty(), "{json}");
+    for failed in &refused {
+        let pod = failed["pod"].as_str().unwrap_or_default();
+        assert!(pod.starts_with("agent-"), "{failed}");
+        assert_eq!(
+            failed["reason"],
+            format!("pods \"{pod}\" is forbidden: {violates}")
+        );
+        assert_eq!(failed["revision"], json["revisions"]["to"]);
+    }
+    // Steps without refusals carry no failedCreates key.
+    assert!(steps.iter().any(|s| s.get("failedCreates").is_none()));
+    let last = steps.last().cloned().unwrap_or_default();
+    assert_eq!(last["status"]["desiredNumberScheduled"], 2);
+    assert_eq!(last["status"]["currentNumberScheduled"], 1);
+    assert_eq!(last["status"]["updatedNumberScheduled"], 0);
+    assert_eq!(last["status"]["numberAvailable"], 1);
+    let out = dsim(&["rollout", &input, "--to", &to]);
+    let timeline = text(&out.stdout);
+    assert!(
+        timeline.contains(&format!(" is forbidden: {violates}\n"))
+            && timeline.contains("  refused   agent-"),
+        "{timeline}"
+    );
+}
+
 #[test]
 fn undo_rolls_back_as_a_new_rollout() {
     let input = case("update-max-unavailable-2");

@@ -813,6 +813,37 @@ fn labels_and_taints_move_daemon_pods() {
     );
 }
 
+/// Label keys with a prefix, and `node/NAME` resources, split as kubectl's
+/// `GetResourcesAndPairs` and `taint.go` split them: resources first, then changes.
+#[test]
+fn prefixed_label_keys_and_typed_resources_split_like_kubectl() {
+    let mut s = session(&[("nodes.yaml", NODES)]);
+    assert_eq!(
+        ok(&mut s, "label node/worker-2 example.com/pool=agents"),
+        "node/worker-2 labeled\n"
+    );
+    assert!(ok(&mut s, "get nodes --show-labels").contains("example.com/pool=agents"));
+    assert_eq!(
+        ok(&mut s, "label nodes worker-2 example.com/pool-"),
+        "node/worker-2 unlabeled\n"
+    );
+    assert_eq!(
+        run(&mut s, "label nodes worker-2 a=b worker-1").stderr(),
+        "error: all resources must be specified before label changes: worker-1\n"
+    );
+    assert_eq!(
+        ok(
+            &mut s,
+            "taint node/worker-1 example.com/gpu=true:NoSchedule"
+        ),
+        "node/worker-1 tainted\n"
+    );
+    assert_eq!(
+        run(&mut s, "taint nodes worker-1 k=v:NoSchedule worker-2").stderr(),
+        "error: all resources must be specified before taint changes: worker-2\n"
+    );
+}
+
 /// Deleting a daemon pod: the controller creates a new one with a new name.
 #[test]
 fn deleted_daemon_pod_is_replaced() {
@@ -1296,6 +1327,243 @@ fn warn_label_prints_pod_security_warnings_before_the_result() {
     ok(&mut s, "sleep 60");
     let pods = ok(&mut s, "get pods -n monitoring");
     assert_eq!(pods.matches("Running").count(), 2, "{pods}");
+}
+
+// ---- Pod Security Admission's enforce mode ----
+
+/// `AGENT` with a privileged container: below Baseline.
+const PRIVILEGED_AGENT: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: monitoring}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers:\n      - name: agent\n        image: registry.k8s.io/agent:1\n        securityContext: {privileged: true}\n";
+
+/// PSA's message for `PRIVILEGED_AGENT` under `enforce: baseline` (`admission.go`:
+/// `violates PodSecurity %q: %s`; `check_privileged.go` for the reason and detail).
+const VIOLATES_BASELINE: &str = "violates PodSecurity \"baseline:latest\": privileged (container \"agent\" must not set securityContext.privileged=true)";
+
+fn enforce_files() -> BTreeMap<String, String> {
+    [
+        ("privileged.yaml", PRIVILEGED_AGENT.to_owned()),
+        (
+            "fixed.yaml",
+            PRIVILEGED_AGENT.replace("privileged: true", "privileged: false"),
+        ),
+        ("agent.yaml", AGENT.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+fn run_enforce(s: &mut Session, line: &str) -> Output {
+    s.run(&words(line), &enforce_files())
+}
+
+/// The FailedCreate events of a description: `(AGE, MESSAGE)`.
+fn failed_creates(description: &str) -> Vec<(String, String)> {
+    description
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("Warning  FailedCreate  "))
+        .map(|rest| {
+            let (age, message) = rest
+                .split_once("daemonset-controller  ")
+                .unwrap_or_else(|| panic!("{rest}"));
+            (age.trim().to_owned(), message.to_owned())
+        })
+        .collect()
+}
+
+/// `Error creating: pods "agent-xxxxx" is forbidden: ...` with a name `generateName`
+/// could make (`controller_utils.go`: `"Error creating: %v"`; apimachinery's
+/// `NewForbidden`: `%s %q is forbidden: %v`); returns the name.
+fn forbidden_pod(message: &str) -> String {
+    let rest = message
+        .strip_prefix("Error creating: pods \"")
+        .unwrap_or_else(|| panic!("{message}"));
+    let (name, rest) = rest.split_once('"').unwrap_or_else(|| panic!("{message}"));
+    assert_eq!(
+        rest,
+        format!(" is forbidden: {VIOLATES_BASELINE}"),
+        "{message}"
+    );
+    let suffix = name
+        .strip_prefix("agent-")
+        .unwrap_or_else(|| panic!("{name}"));
+    assert!(
+        suffix.len() == 5
+            && suffix
+                .bytes()
+                .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)),
+        "{name}"
+    );
+    name.to_owned()
+}
+
+/// With `pod-security.kubernetes.io/enforce` at a level the template does not meet, the
+/// API server accepts the DaemonSet and refuses every pod the controller creates: no
+/// pods, `FailedCreate` events retried with the work queue's backoff and combined by the
+/// event recorder, and a rollout that never finishes; a template that meets the level is
+/// admitted on the next sync.
+#[test]
+fn enforce_label_refuses_every_pod_the_controller_creates() {
+    let ns = monitoring("{pod-security.kubernetes.io/enforce: baseline}");
+    let mut s = session(&[("nodes.yaml", NODES), ("ns.yaml", &ns)]);
+    let out = run_enforce(&mut s, "apply -f privileged.yaml");
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert_eq!(
+        out.transcript(),
+        format!(
+            "Warning: would {}\ndaemonset.apps/agent created\n",
+            VIOLATES_BASELINE.replacen("violates", "violate", 1)
+        )
+    );
+    let out = run_enforce(&mut s, "get ds -n monitoring");
+    assert_eq!(
+        out.stdout(),
+        "NAME    DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE\nagent   2         0         0       0            0           <none>          0s\n"
+    );
+    let out = run_enforce(&mut s, "get pods -n monitoring");
+    assert_eq!(
+        (out.stdout().as_str(), out.stderr().as_str()),
+        ("", "No resources found in monitoring namespace.\n")
+    );
+    let description = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    assert!(
+        description.contains(
+            "Desired Number of Nodes Scheduled: 2\nCurrent Number of Nodes Scheduled: 0\n"
+        ),
+        "{description}"
+    );
+    assert!(
+        description.contains("Pods Status:  0 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"),
+        "{description}"
+    );
+    assert!(
+        description.contains("Events:\n  Type     Reason        Age   From                  Message\n  ----     ------        ----  ----                  -------\n  Warning  FailedCreate  0s    daemonset-controller  Error creating: pods \"agent-"),
+        "{description}"
+    );
+    let events = failed_creates(&description);
+    assert_eq!(events.len(), 1, "{description}");
+    forbidden_pod(&events[0].1);
+
+    // Two minutes on: the syncs at 5 ms, 15 ms, ... 1.275 s are nine events of their own;
+    // from the tenth (2.555 s) the recorder combines them, the last at 81.915 s.
+    ok(&mut s, "sleep 120");
+    let description = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    let events = failed_creates(&description);
+    assert_eq!(events.len(), 10, "{description}");
+    let ages: Vec<&str> = events.iter().map(|(age, _)| age.as_str()).collect();
+    assert_eq!(
+        ages,
+        [
+            "2m",
+            "119s",
+            "119s",
+            "119s",
+            "119s",
+            "119s",
+            "119s",
+            "119s",
+            "118s",
+            "38s (x6 over 117s)"
+        ],
+        "{description}"
+    );
+    let mut names: Vec<String> = events[..9].iter().map(|(_, m)| forbidden_pod(m)).collect();
+    let combined = events[9]
+        .1
+        .strip_prefix("(combined from similar events): ")
+        .unwrap_or_else(|| panic!("{description}"));
+    names.push(forbidden_pod(combined));
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 10, "every attempt has its own generated name");
+    assert!(!description.contains("SuccessfulCreate"), "{description}");
+
+    // kubectl waits for ever: 0 of 2 pods are updated, and nothing changes.
+    let out = run_enforce(&mut s, "rollout status ds/agent -n monitoring");
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert_eq!(
+        out.stdout(),
+        "Waiting for daemon set \"agent\" rollout to finish: 0 out of 2 new pods have been updated...\n"
+    );
+    let err = out.stderr();
+    assert!(
+        err.starts_with("dsim: the rollout has stalled, so kubectl would keep waiting here until you press Ctrl-C.")
+            && err.contains(&format!("so the API server refuses every pod the controller creates (FailedCreate: {VIOLATES_BASELINE})")),
+        "{err}"
+    );
+
+    // A template that meets Baseline is admitted at once.
+    let out = run_enforce(&mut s, "apply -f fixed.yaml");
+    assert_eq!(out.transcript(), "daemonset.apps/agent configured\n");
+    let out = run_enforce(&mut s, "rollout status ds/agent -n monitoring");
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let pods = run_enforce(&mut s, "get pods -n monitoring").stdout();
+    assert_eq!(pods.matches("Running").count(), 2, "{pods}");
+    let description = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    assert_eq!(
+        description.matches("SuccessfulCreate").count(),
+        2,
+        "{description}"
+    );
+    assert!(
+        description.contains("Pods Status:  2 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"),
+        "{description}"
+    );
+}
+
+/// A DaemonSet whose pods meet the enforced level gets them; a DaemonSet of the input in
+/// a namespace that refuses its pods has none, and has been failing since it was
+/// created: by now its retries come every 1000 s (the work queue's longest backoff),
+/// each event on its own (more than ten minutes apart, the recorder does not combine
+/// them).
+#[test]
+fn enforce_label_admits_pods_that_meet_the_level() {
+    let ns = monitoring("{pod-security.kubernetes.io/enforce: baseline}");
+    let mut s = session(&[("nodes.yaml", NODES), ("ns.yaml", &ns)]);
+    let out = run_enforce(&mut s, "apply -f agent.yaml");
+    assert_eq!(out.transcript(), "daemonset.apps/agent created\n");
+    ok(&mut s, "sleep 10");
+    let pods = run_enforce(&mut s, "get pods -n monitoring").stdout();
+    assert_eq!(pods.matches("Running").count(), 2, "{pods}");
+    let description = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    assert!(!description.contains("FailedCreate"), "{description}");
+
+    let mut s = session(&[
+        ("nodes.yaml", NODES),
+        ("ns.yaml", &ns),
+        ("ds.yaml", PRIVILEGED_AGENT),
+    ]);
+    let ds = run_enforce(&mut s, "get ds -n monitoring").stdout();
+    assert!(
+        ds.contains(
+            "agent   2         0         0       0            0           <none>          10d"
+        ),
+        "{ds}"
+    );
+    let description = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    let events = failed_creates(&description);
+    // Created 10 days before the session: retried 5 ms * (2^k - 1) after that for
+    // k = 0..=18, then every 1000 s; the events of the last hour are kept.
+    let ages: Vec<&str> = events.iter().map(|(age, _)| age.as_str()).collect();
+    assert_eq!(ages, ["44m", "28m", "11m"], "{description}");
+    for (_, message) in &events {
+        forbidden_pod(message);
+    }
+    // A node change that does not change where the pods should run makes no sync.
+    ok(&mut s, "label node worker-2 team=infra");
+    let again = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    assert_eq!(failed_creates(&again).len(), events.len(), "{again}");
+    // One that does is a sync of its own, refused at once.
+    ok(&mut s, "taint node worker-2 dedicated=db:NoSchedule");
+    let ds = run_enforce(&mut s, "get ds -n monitoring").stdout();
+    assert!(ds.contains("agent   1         0"), "{ds}");
+    let again = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    let after = failed_creates(&again);
+    assert_eq!(after.len(), events.len() + 1, "{again}");
+    assert_eq!(
+        after.last().map(|(age, _)| age.as_str()),
+        Some("0s"),
+        "{again}"
+    );
 }
 
 /// Without a `warn` label, warn takes the `enforce` level (kubernetes/kubernetes#113491);

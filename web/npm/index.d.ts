@@ -118,9 +118,22 @@ export interface RolloutStep {
   /** What users and faults did at this moment, in words (absent when nothing). */
   scenario?: string[];
   events: RolloutEvent[];
+  /** Pods the controller tried to create and the API server refused (absent when none). */
+  failedCreates?: FailedCreate[];
   status: DaemonSetStatus;
   /** What `kubectl rollout status` prints at this moment. */
   message: string;
+}
+
+/** A pod the API server refused to create (a Namespace's Pod Security `enforce` level). */
+export interface FailedCreate {
+  node: string;
+  /** The name `generateName` gave it. */
+  pod: string;
+  /** The `controller-revision-hash` it was made from. */
+  revision: string;
+  /** The API server's answer: `pods "NAME" is forbidden: violates PodSecurity ...`. */
+  reason: string;
 }
 
 /** A pod before the update. */

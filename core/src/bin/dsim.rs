@@ -292,6 +292,7 @@ fn rollout_options(args: RolloutArgs) -> Result<RolloutOptions, Failure> {
         delete_pods: args.delete_pods,
         at,
         undo: args.undo,
+        ignore_pod_security: false,
     })
 }
 

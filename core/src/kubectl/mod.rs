@@ -20,6 +20,7 @@ pub mod filters;
 pub mod labels;
 pub mod pods;
 pub mod printers;
+pub mod recorder;
 pub mod resources;
 pub mod session;
 pub mod sim;

@@ -300,6 +300,9 @@ impl Session {
         shared
             .priority_classes
             .extend(priority_classes.iter().cloned().map(located));
+        shared
+            .namespaces
+            .extend(manifests.namespaces.iter().cloned());
         let shared = Arc::new(shared);
         let mut entries = Vec::new();
         let mut errors = Vec::new();

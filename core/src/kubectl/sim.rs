@@ -9,9 +9,10 @@ use crate::rollout::{
     self, Action, Millis, RolloutError, RolloutOptions, SimPod, State, Status, Timed, Update,
 };
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// How pods behave in every simulation of a session.
@@ -36,6 +37,9 @@ pub struct Base<'a> {
     pub own: &'a [Pod],
     /// PriorityClasses.
     pub priority_classes: &'a [PriorityClass],
+    /// The labels of the DaemonSet's Namespace, when the cluster has it (Pod Security
+    /// Admission reads them).
+    pub namespace_labels: Option<&'a BTreeMap<String, String>>,
     /// Whether the DaemonSet is new: it starts without pods and the controller creates
     /// them, instead of starting with a Ready pod on every node that should run one.
     pub fresh: bool,
@@ -118,6 +122,16 @@ impl Sim {
             .priority_classes
             .extend(base.priority_classes.iter().cloned().map(located));
         let (namespace, name) = super::session::key_of(base.daemon_set);
+        if let Some(labels) = base.namespace_labels {
+            manifests.namespaces.push(located(Namespace {
+                metadata: ObjectMeta {
+                    name: Some(namespace.clone()),
+                    labels: Some(labels.clone()),
+                    ..ObjectMeta::default()
+                },
+                ..Namespace::default()
+            }));
+        }
         Self::shared(
             Arc::new(manifests),
             &format!("{namespace}/{name}"),

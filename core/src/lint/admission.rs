@@ -17,9 +17,10 @@
 //! A `warn` or `audit` value that is not a level checks nothing (both fail open to
 //! `privileged`); one for `enforce` enforces `restricted`.
 
-use super::pod_security::Evaluation;
+use super::pod_security::{evaluate, Evaluation};
 use super::report::{Finding, Level, Severity};
 use crate::manifest::Manifests;
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use std::collections::BTreeMap;
 
 /// The label that sets the enforced level.
@@ -56,6 +57,80 @@ pub struct Enforced {
     pub label: String,
     /// The policy version as Pod Security Admission prints it (`latest` or `v1.N`).
     pub version: String,
+}
+
+impl Enforced {
+    /// Pod Security Admission's refusal of pods evaluated as `evaluation` when they do
+    /// not meet the enforced level: `violates PodSecurity "LEVEL:VERSION": reason
+    /// (detail), ...` (`EvaluatePod` with enforce, in
+    /// `staging/src/k8s.io/pod-security-admission/admission/admission.go`); `None` when
+    /// they meet it.
+    pub fn violates(&self, evaluation: &Evaluation) -> Option<String> {
+        (evaluation.level < self.level).then(|| evaluation.violates(self.level, &self.version))
+    }
+
+    /// Whether the API server refuses the pods a workload creates from `template` (checked
+    /// as the pods are once created, see [`evaluate`]), and in which words.
+    pub fn refuses(&self, template: &PodTemplateSpec) -> Option<Refusal> {
+        let empty_meta = Default::default();
+        let empty_spec = Default::default();
+        let evaluation = evaluate(
+            template.metadata.as_ref().unwrap_or(&empty_meta),
+            template.spec.as_ref().unwrap_or(&empty_spec),
+        );
+        let violates = self.violates(&evaluation)?;
+        Some(Refusal {
+            enforced: self.clone(),
+            violates,
+            level: evaluation.level,
+            path: evaluation
+                .enforced(self.level)
+                .first()
+                .map(|v| v.path.clone())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// The enforced policy refusing a workload's pods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The policy.
+    pub enforced: Enforced,
+    /// `violates PodSecurity "LEVEL:VERSION": reason (detail), ...`.
+    pub violates: String,
+    /// The most restrictive level the pods meet.
+    pub level: Level,
+    /// The first offending field, relative to the pod (`spec.hostNetwork`).
+    pub path: String,
+}
+
+impl Refusal {
+    /// The API server's answer to the create of the pod `name`:
+    /// `pods "NAME" is forbidden: violates PodSecurity ...`.
+    pub fn forbidden(&self, name: &str) -> String {
+        forbidden(name, &self.violates)
+    }
+
+    /// `namespace "NS" has pod-security.kubernetes.io/enforce: VALUE, and the pods meet
+    /// only the LEVEL level`, the cause in words.
+    pub fn cause(&self) -> String {
+        format!(
+            "namespace \"{}\" has {ENFORCE_LABEL}: {}, and the pods meet only the {} level",
+            self.enforced.namespace,
+            self.enforced.label,
+            self.level.as_str()
+        )
+    }
+}
+
+/// What the API server answers to the create of the pod `name` that admission refuses
+/// with `message`: `pods "NAME" is forbidden: MESSAGE` (`apierrors.NewForbidden`, which
+/// Pod Security Admission's `forbiddenResponse` returns). A pod made with `generateName`
+/// is named before validating admission sees it (`AdmissionToValidateObjectFunc`), so the
+/// message carries the generated name.
+pub fn forbidden(name: &str, message: &str) -> String {
+    format!("pods \"{name}\" is forbidden: {message}")
 }
 
 /// A mode that does not block: `warn` or `audit`.
@@ -212,11 +287,8 @@ pub fn rejection(
     evaluation: &Evaluation,
     prefix: &str,
 ) -> Option<Finding> {
-    if evaluation.level >= enforced.level {
-        return None;
-    }
+    let violates = enforced.violates(evaluation)?;
     let first = evaluation.enforced(enforced.level).first()?.path.clone();
-    let violates = evaluation.violates(enforced.level, &enforced.version);
     let invalid = if Level::parse(&enforced.label).is_none() {
         format!(
             " (\"{}\" is not a level, so Pod Security Admission enforces restricted)",
@@ -230,7 +302,10 @@ pub fn rejection(
             "the API server accepts the DaemonSet but rejects every pod it creates, so no node gets the agent, and its FailedCreate events say the pods are forbidden: {violates}"
         )
     } else {
-        format!("the API server rejects the pod: pods \"{name}\" is forbidden: {violates}")
+        format!(
+            "the API server rejects the pod: {}",
+            forbidden(name, &violates)
+        )
     };
     Some(Finding {
         code: "RejectedByPodSecurity",

@@ -186,6 +186,9 @@ pub fn slow_rollout(
             ds.metadata.name.as_deref().unwrap_or("")
         )),
         update: Update::SetImage(vec![(first.name.clone(), changed_image(image))]),
+        // How an update paces once the pods are admitted; a namespace that refuses them
+        // is RejectedByPodSecurity's finding.
+        ignore_pod_security: true,
         ..RolloutOptions::default()
     };
     let min_ready = i64::from(ds.spec.min_ready_seconds.unwrap_or(0).max(0));

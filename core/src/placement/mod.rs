@@ -10,6 +10,7 @@ pub mod taints;
 
 pub use report::{DaemonSetPlacement, NodePlacement, PlacementReport, PodOutcome, Reason};
 
+use crate::lint::admission;
 use crate::manifest::{self, Diagnostic, Manifests, Source};
 use crate::parallel;
 use fit::{HostPort, Resources, Scheduling};
@@ -361,6 +362,23 @@ pub fn place(
                 path: "spec.template.spec.priorityClassName".to_owned(),
                 message: format!(
                     "no PriorityClass with name {class} was found in the input (the API server would refuse to create the pods); assuming priority 0"
+                ),
+            });
+        }
+        let refusal = admission::enforced(manifests, namespace(&ds.object))
+            .and_then(|enforced| enforced.refuses(&ds.object.spec.template));
+        if let Some(refusal) = refusal {
+            warnings.push(Diagnostic {
+                file: ds.file.to_string(),
+                line: None,
+                column: None,
+                path: format!("spec.template.{}", refusal.path),
+                message: format!(
+                    "{}: the API server accepts daemonset {}/{} but refuses every pod the controller creates, so none of the nodes that should run one gets it (FailedCreate: {})",
+                    refusal.cause(),
+                    refusal.enforced.namespace,
+                    ds.object.metadata.name.as_deref().unwrap_or(""),
+                    refusal.violates
                 ),
             });
         }

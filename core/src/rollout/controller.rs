@@ -11,8 +11,8 @@ type Creates = Vec<(usize, String)>;
 
 impl Engine<'_> {
     /// `manage`: a pod on every node that should run one, none on nodes that may not keep
-    /// one, and duplicates pruned.
-    pub(super) fn manage(&mut self) {
+    /// one, and duplicates pruned. Returns whether the API server refused a create.
+    pub(super) fn manage(&mut self) -> bool {
         let surge = self.strategy.allows_surge();
         let mut creates: Creates = Vec::new();
         let mut deletes: Deletes = Vec::new();
@@ -83,7 +83,7 @@ impl Engine<'_> {
                 }
             }
         }
-        self.sync_nodes(deletes, creates);
+        self.sync_nodes(deletes, creates)
     }
 
     /// `findUpdatedPodsOnNode`: at most one pod of the current revision and one of any
@@ -107,8 +107,9 @@ impl Engine<'_> {
 
     /// `rollingUpdate`: without surge, delete old pods within maxUnavailable (manage
     /// recreates them next sync); with surge, create new pods beside old ones within
-    /// maxSurge and delete each old pod once its new one is available.
-    pub(super) fn rolling_update(&mut self) {
+    /// maxSurge and delete each old pod once its new one is available. Returns whether the
+    /// API server refused a create.
+    pub(super) fn rolling_update(&mut self) -> bool {
         let desired = self
             .order
             .iter()
@@ -174,8 +175,7 @@ impl Engine<'_> {
                     .into_iter()
                     .take(usize::try_from(remaining).unwrap_or(0)),
             );
-            self.sync_nodes(replacements, Vec::new());
-            return;
+            return self.sync_nodes(replacements, Vec::new());
         }
         let mut deletes: Deletes = Vec::new();
         let mut should_not_run: Deletes = Vec::new();
@@ -257,6 +257,6 @@ impl Engine<'_> {
                 .into_iter()
                 .take(usize::try_from(remaining).unwrap_or(0)),
         );
-        self.sync_nodes(deletes, allowed);
+        self.sync_nodes(deletes, allowed)
     }
 }

@@ -5,9 +5,10 @@
 use super::budget::Strategy;
 use super::history::History;
 use super::model::{Millis, NodeState, SimPod, State, Status};
-use super::report::{Event, EventKind, Step};
+use super::report::{Event, EventKind, FailedCreate, Step};
 use super::scenario::{Action, Timed};
 use super::status::rollout_status_message;
+use crate::lint::admission::{Enforced, Refusal};
 use crate::placement::{taints, CompiledDaemonSet, Evaluator, NodeVerdict};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, NodeCondition, PodTemplateSpec, Taint};
@@ -76,6 +77,8 @@ pub(super) struct Settings {
     pub fail_images: Vec<String>,
     pub scenario: Vec<Timed>,
     pub undo_when_settled: Option<i64>,
+    /// The policy the DaemonSet's namespace enforces, if the input has the namespace.
+    pub enforced: Option<Enforced>,
 }
 
 /// The simulation in progress.
@@ -93,6 +96,8 @@ pub(super) struct Engine<'m> {
     pub generation: i64,
     pub observed: i64,
     pub now: Millis,
+    /// Pod Security Admission refusing the pods of the current template, if it does.
+    pub refusal: Option<Refusal>,
     settings: Settings,
     queue: BinaryHeap<Reverse<Due>>,
     seq: u64,
@@ -100,6 +105,7 @@ pub(super) struct Engine<'m> {
     names_used: FxHashSet<Arc<str>>,
     dirty: FxHashSet<usize>,
     events: Vec<Event>,
+    failed_creates: Vec<FailedCreate>,
     notes: Vec<String>,
     actions: usize,
 }
@@ -143,6 +149,7 @@ impl<'m> Engine<'m> {
             generation,
             observed,
             now: 0,
+            refusal: None,
             settings,
             queue: BinaryHeap::new(),
             seq: 0,
@@ -150,6 +157,7 @@ impl<'m> Engine<'m> {
             names_used: FxHashSet::default(),
             dirty: FxHashSet::default(),
             events: Vec::new(),
+            failed_creates: Vec::new(),
             notes: Vec::new(),
             actions: 0,
         };
@@ -157,7 +165,17 @@ impl<'m> Engine<'m> {
             engine.add_node(node);
         }
         engine.refresh_all();
+        engine.refresh_admission();
         engine
+    }
+
+    /// Asks Pod Security Admission about the pods of the current template.
+    fn refresh_admission(&mut self) {
+        self.refusal = self
+            .settings
+            .enforced
+            .as_ref()
+            .and_then(|e| e.refuses(&self.ds.spec.template));
     }
 
     fn add_node(&mut self, object: Node) -> usize {
@@ -246,21 +264,7 @@ impl<'m> Engine<'m> {
     pub fn next_pod_name(&mut self) -> Arc<str> {
         loop {
             self.names_made += 1;
-            let mut x = self
-                .names_made
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                .wrapping_add(fnv64(self.name.as_bytes()));
-            x ^= x >> 31;
-            x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            x ^= x >> 29;
-            let alphabet = super::history::SAFE_ALPHABET;
-            let suffix: String = (0..5)
-                .map(|i| {
-                    let digit = (x >> (i * 8)) % alphabet.len() as u64;
-                    char::from(alphabet[usize::try_from(digit).unwrap_or(0)])
-                })
-                .collect();
-            let name: Arc<str> = Arc::from(format!("{}-{suffix}", self.name));
+            let name: Arc<str> = Arc::from(generated_name(&self.name, self.names_made));
             if self.names_used.insert(Arc::clone(&name)) {
                 return name;
             }
@@ -376,17 +380,41 @@ impl<'m> Engine<'m> {
     }
 
     /// `syncNodes`: at most [`BURST_REPLICAS`] creates and as many deletes per call.
+    /// Creates go in slow-start batches, the first of one pod; when the API server refuses
+    /// it (Pod Security Admission), the rest are skipped and the deletes still happen.
+    /// Returns whether a create was refused (the sync then fails and is retried).
     pub(super) fn sync_nodes(
         &mut self,
         deletes: Vec<(usize, Arc<str>, String)>,
         creates: Vec<(usize, String)>,
-    ) {
-        for (node, reason) in creates.into_iter().take(BURST_REPLICAS) {
-            self.create_pod(node, &reason);
-        }
+    ) -> bool {
+        let first = creates.first().map(|&(node, _)| node);
+        let refused = match first.filter(|_| self.refusal.is_some()) {
+            Some(node) => {
+                let pod = self.next_pod_name();
+                let reason = self
+                    .refusal
+                    .as_ref()
+                    .map_or_else(String::new, |r| r.forbidden(&pod));
+                self.failed_creates.push(FailedCreate {
+                    node: Arc::clone(&self.nodes[node].name),
+                    pod,
+                    revision: Arc::clone(&self.current),
+                    reason: Arc::from(reason),
+                });
+                true
+            }
+            None => {
+                for (node, reason) in creates.into_iter().take(BURST_REPLICAS) {
+                    self.create_pod(node, &reason);
+                }
+                false
+            }
+        };
         for (node, pod, reason) in deletes.into_iter().take(BURST_REPLICAS) {
             self.delete_pod(node, &pod, &reason);
         }
+        refused
     }
 
     /// Runs the scenario to the end.
@@ -435,7 +463,8 @@ impl<'m> Engine<'m> {
             let before = self.actions;
             self.sync();
             let acted = self.actions != before;
-            if !self.events.is_empty() || !self.notes.is_empty() {
+            if !self.events.is_empty() || !self.notes.is_empty() || !self.failed_creates.is_empty()
+            {
                 self.record(steps, states);
             }
             if !acted {
@@ -455,6 +484,7 @@ impl<'m> Engine<'m> {
             time: self.now,
             scenario: std::mem::take(&mut self.notes),
             events: std::mem::take(&mut self.events),
+            failed_creates: std::mem::take(&mut self.failed_creates),
             status,
             message,
         });
@@ -610,6 +640,7 @@ impl<'m> Engine<'m> {
             .history
             .current(&self.ds.spec.template, cause.as_deref());
         self.refresh_all();
+        self.refresh_admission();
         true
     }
 
@@ -956,11 +987,17 @@ impl<'m> Engine<'m> {
         s
     }
 
-    /// One controller sync: manage, the strategy's step, history cleanup, status.
+    /// One controller sync: manage, the strategy's step, history cleanup, status. A
+    /// refused create fails the sync (`updateDaemonSet` returns the error): what comes
+    /// after it is left for the retry, and only the status is updated.
     fn sync(&mut self) {
-        self.manage();
-        if matches!(self.strategy, Strategy::RollingUpdate { .. }) {
-            self.rolling_update();
+        let mut refused = self.manage();
+        if !refused && matches!(self.strategy, Strategy::RollingUpdate { .. }) {
+            refused = self.rolling_update();
+        }
+        if refused {
+            self.observed = self.generation;
+            return;
         }
         let limit = i64::from(self.ds.spec.revision_history_limit.unwrap_or(10));
         // Only when there are more old revisions than the limit is there anything to
@@ -988,6 +1025,26 @@ pub(super) fn sort_pods(pods: &mut [SimPod]) {
     pods.sort_by(|a, b| {
         (!a.scheduled, a.created, &a.name).cmp(&(!b.scheduled, b.created, &b.name))
     });
+}
+
+/// The name `generateName` gives the `seed`-th pod of the DaemonSet `daemon_set`:
+/// `NAME-xxxxx`, five characters of the alphabet Kubernetes generates names from, made up
+/// deterministically.
+pub fn generated_name(daemon_set: &str, seed: u64) -> String {
+    let mut x = seed
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(fnv64(daemon_set.as_bytes()));
+    x ^= x >> 31;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 29;
+    let alphabet = super::history::SAFE_ALPHABET;
+    let suffix: String = (0..5)
+        .map(|i| {
+            let digit = (x >> (i * 8)) % alphabet.len() as u64;
+            char::from(alphabet[usize::try_from(digit).unwrap_or(0)])
+        })
+        .collect();
+    format!("{daemon_set}-{suffix}")
 }
 
 fn fnv64(bytes: &[u8]) -> u64 {

@@ -16,12 +16,13 @@ pub mod report;
 pub mod scenario;
 pub mod status;
 
-pub use engine::{set_images, BURST_REPLICAS};
+pub use engine::{generated_name, set_images, BURST_REPLICAS};
 pub use model::{Millis, NodeState, SimPod, State, Status};
 pub use options_json::{options_from_json, options_from_json_text};
-pub use report::{Event, EventKind, Outcome, Rollout, Step};
+pub use report::{Event, EventKind, FailedCreate, Outcome, Rollout, Step};
 pub use scenario::{Action, Timed};
 
+use crate::lint::admission;
 use crate::manifest::{Diagnostic, Manifests};
 use crate::placement::{self, CompiledDaemonSet, Evaluator};
 use budget::Strategy;
@@ -75,6 +76,10 @@ pub struct RolloutOptions {
     pub at: Vec<Timed>,
     /// `kubectl rollout undo --to-revision=N` once the update has completed or stalled.
     pub undo: Option<i64>,
+    /// Leave out Pod Security Admission: a Namespace of the input whose `enforce` level
+    /// the pods do not meet makes the API server refuse every pod the controller creates,
+    /// unless this is set (to ask how an update would pace once the pods are admitted).
+    pub ignore_pod_security: bool,
 }
 
 impl Default for RolloutOptions {
@@ -87,6 +92,7 @@ impl Default for RolloutOptions {
             delete_pods: Vec::new(),
             at: Vec::new(),
             undo: None,
+            ignore_pod_security: false,
         }
     }
 }
@@ -138,11 +144,17 @@ pub fn simulate(
         .map(String::as_str);
     let collision = ds.status.as_ref().and_then(|s| s.collision_count);
     let (history, from) = History::start(&ds.spec.template, cause, live_hash.as_deref(), collision);
+    let enforced = if options.ignore_pod_security {
+        None
+    } else {
+        admission::enforced(manifests, placement::namespace(ds))
+    };
     let settings = Settings {
         ready_after: options.ready_after,
         fail_images: options.fail_images.clone(),
         scenario,
         undo_when_settled: options.undo,
+        enforced,
     };
     let nodes = manifests.nodes.iter().map(|l| l.object.clone()).collect();
     let mut engine = Engine::new(
@@ -449,7 +461,8 @@ fn live_hash(ds: &DaemonSet, own: &[&Pod]) -> Option<String> {
 const LONG_AGO: Millis = -3_600_000;
 
 /// The pods before the update: the DaemonSet's pods in the input, or, when it has none
-/// there, a pod on every node that should run one, Ready long ago.
+/// there, a pod on every node that should run one, Ready long ago, unless the namespace's
+/// Pod Security enforcement refuses them (then none could have been created).
 fn seed(
     engine: &mut Engine<'_>,
     own: &[&Pod],
@@ -458,6 +471,19 @@ fn seed(
     file: &str,
 ) {
     if own.is_empty() {
+        if let Some(refusal) = &engine.refusal {
+            warnings.push(Diagnostic::file(
+                file,
+                format!(
+                    "{}, so the API server refuses every pod of daemonset {}/{} ({}); the input has none of its pods, so none is assumed to run",
+                    refusal.cause(),
+                    refusal.enforced.namespace,
+                    engine.name,
+                    refusal.violates
+                ),
+            ));
+            return;
+        }
         for i in engine.order.clone() {
             let node = &engine.nodes[i];
             if !node.verdict.decision.should_run {
@@ -636,6 +662,14 @@ fn outcome(engine: &Engine<'_>, steps: &[Step]) -> (Outcome, String) {
     }
     if empty > 0 {
         parts.push(format!("{empty} node(s) that should run the pod have none"));
+    }
+    let refused = steps.last().is_some_and(|s| !s.failed_creates.is_empty());
+    if let Some(refusal) = engine.refusal.as_ref().filter(|_| refused) {
+        parts.push(format!(
+            "{}, so the API server refuses every pod the controller creates (FailedCreate: {}); the controller retries with backoff and is refused each time",
+            refusal.cause(),
+            refusal.violates
+        ));
     }
     if parts.is_empty() {
         parts.push(steps.last().map_or_else(String::new, |s| {

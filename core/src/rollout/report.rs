@@ -53,6 +53,32 @@ pub struct Event {
     pub reason: Arc<str>,
 }
 
+/// A pod the controller tried to create and the API server refused (the namespace's Pod
+/// Security Admission `enforce` level): the controller records a `FailedCreate` event and
+/// retries the sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedCreate {
+    /// The node the pod was for.
+    pub node: Arc<str>,
+    /// The name `generateName` gave it.
+    pub pod: Arc<str>,
+    /// The revision it was made from.
+    pub revision: Arc<str>,
+    /// The API server's answer: `pods "NAME" is forbidden: violates PodSecurity ...`.
+    pub reason: Arc<str>,
+}
+
+impl FailedCreate {
+    /// The admission's part of the answer, without the pod's name
+    /// (`violates PodSecurity ...`).
+    pub fn refusal(&self) -> &str {
+        self.reason
+            .split_once(" is forbidden: ")
+            .map_or(&*self.reason, |(_, r)| r)
+    }
+}
+
 /// One controller sync, or one moment when pods or nodes changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -66,6 +92,10 @@ pub struct Step {
     pub scenario: Vec<String>,
     /// Changes to pods.
     pub events: Vec<Event>,
+    /// Pods the controller tried to create at this moment and the API server refused;
+    /// left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed_creates: Vec<FailedCreate>,
     /// The DaemonSet status after the step.
     pub status: Status,
     /// What `kubectl rollout status` prints at this moment.
@@ -186,6 +216,13 @@ impl Rollout {
                     event.node,
                     event.revision,
                     event.reason
+                );
+            }
+            for failed in &step.failed_creates {
+                let _ = writeln!(
+                    out,
+                    "{time:>8}  {:<9} {} on {} ({}): Error creating: {}",
+                    "refused", failed.pod, failed.node, failed.revision, failed.reason
                 );
             }
             if step.message != last_message {

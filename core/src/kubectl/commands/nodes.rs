@@ -51,12 +51,38 @@ const DRAIN_FLAGS: &[Flag] = &[
 ];
 
 /// Separates `TYPE NAME` / `TYPE/NAME` from `key=value` and `key-` arguments.
-fn resources_and_pairs(parsed: &Parsed) -> (Vec<String>, Vec<String>) {
-    parsed
-        .positionals
-        .iter()
-        .cloned()
-        .partition(|a| !(a.contains('=') || a.ends_with('-')) || a.contains('/'))
+/// Splits the arguments into resources and changes as kubectl does: every resource comes
+/// first, and the first argument that `is_change` starts the changes
+/// (`GetResourcesAndPairs` for label; the same loop in `taint.go`'s `Complete`).
+fn resources_and_changes(
+    parsed: &Parsed,
+    what: &str,
+    is_change: fn(&str) -> bool,
+) -> Result<(Vec<String>, Vec<String>), Output> {
+    let mut resources = Vec::new();
+    let mut changes = Vec::new();
+    for arg in &parsed.positionals {
+        if is_change(arg) {
+            changes.push(arg.clone());
+        } else if changes.is_empty() {
+            resources.push(arg.clone());
+        } else {
+            return Err(Output::fail(format!(
+                "error: all resources must be specified before {what} changes: {arg}\n"
+            )));
+        }
+    }
+    Ok((resources, changes))
+}
+
+/// A label change: `key=value` (not starting with `=`) or `key-`.
+fn is_label_change(arg: &str) -> bool {
+    (arg.contains('=') && !arg.starts_with('=')) || (arg.ends_with('-') && arg != "-")
+}
+
+/// A taint change: anything with `=` or `:`, or ending in `-`.
+fn is_taint_change(arg: &str) -> bool {
+    arg.contains('=') || arg.contains(':') || arg.ends_with('-')
 }
 
 fn invalid_node(node: &Node) -> Option<String> {
@@ -85,7 +111,10 @@ pub fn label(session: &mut Session, args: &[String]) -> Output {
         Ok(p) => p,
         Err(e) => return e,
     };
-    let (resource_args, pairs) = resources_and_pairs(&parsed);
+    let (resource_args, pairs) = match resources_and_changes(&parsed, "label", is_label_change) {
+        Ok(split) => split,
+        Err(e) => return e,
+    };
     if pairs.is_empty() && !parsed.is_set("list") {
         return Output::fail(
             "error: at least one label update is required\nSee 'kubectl label -h' for help and examples\n",
@@ -305,18 +334,9 @@ pub fn taint(session: &mut Session, args: &[String]) -> Output {
         Ok(p) => p,
         Err(e) => return e,
     };
-    let (resource_args, specs) = resources_and_pairs(&parsed);
-    let (resource_args, specs): (Vec<String>, Vec<String>) = {
-        let mut res = Vec::new();
-        let mut sp = specs;
-        for a in resource_args {
-            if a.contains(':') && !a.contains('/') {
-                sp.push(a);
-            } else {
-                res.push(a);
-            }
-        }
-        (res, sp)
+    let (resource_args, specs) = match resources_and_changes(&parsed, "taint", is_taint_change) {
+        Ok(split) => split,
+        Err(e) => return e,
     };
     if specs.is_empty() {
         return Output::fail(

@@ -1,24 +1,97 @@
 //! `kubectl describe daemonset` (`describeDaemonSet`), with the controller's
-//! `SuccessfulCreate` and `SuccessfulDelete` events from the simulation.
+//! `SuccessfulCreate`, `SuccessfulDelete` and `FailedCreate` events from the simulation,
+//! as client-go's recorder keeps them (see [`recorder`]).
 
 use super::{annotations_multiline, events, labels_multiline, pod_template, EventRow, Writer};
 use crate::kubectl::labels::{format_labels, selector_string};
 use crate::kubectl::pods::phase;
+use crate::kubectl::recorder::{self, Correlator, Emitted};
 use crate::kubectl::session::Session;
-use crate::rollout::EventKind;
+use crate::kubectl::sim::Sim;
+use crate::lint::admission::forbidden;
+use crate::rollout::{generated_name, EventKind, Millis, State, Step};
+
+/// How far back the recorder is replayed: its aggregation looks ten minutes back, its
+/// spam filter refills within about two hours, and events are kept for an hour.
+const RECORDER_MEMORY: Millis = 86_400_000;
+
+/// The Pod Security refusal the last sync of these steps got, if it failed.
+fn refusal(steps: &[Step]) -> Option<String> {
+    steps
+        .last()
+        .and_then(|s| s.failed_creates.last())
+        .map(|f| f.refusal().to_owned())
+}
+
+/// Whether what happened in steps `start..end` (one moment) makes the controller sync the
+/// DaemonSet: a pod event, an update of the DaemonSet (its generation goes up), or a node
+/// change that changes whether the node should run the pod (`updateNode` enqueues only
+/// then).
+fn prompted(sim: &Sim, start: usize, end: usize) -> bool {
+    let steps = &sim.rollout.steps;
+    if steps[start..end].iter().any(|s| !s.events.is_empty()) {
+        return true;
+    }
+    let generation = |i: usize| {
+        i.checked_sub(1)
+            .map_or(sim.rollout.initial_status.observed_generation, |i| {
+                steps[i].status.observed_generation
+            })
+    };
+    if generation(end) > generation(start) {
+        return true;
+    }
+    let (Some(before), Some(after)) = (sim.rollout.state_at(start), sim.rollout.state_at(end))
+    else {
+        return false;
+    };
+    let verdicts = |state: &State| -> Vec<(bool, bool, bool)> {
+        state
+            .nodes()
+            .map(|n| (n.present, n.should_run, n.should_continue_running))
+            .collect()
+    };
+    verdicts(before) != verdicts(after)
+}
 
 /// The controller's events for the DaemonSet: a created pod is `SuccessfulCreate`, a pod
 /// the controller deleted is `SuccessfulDelete` (pods deleted by users or the garbage
-/// collector are not the controller's).
+/// collector are not the controller's), and every sync whose pod create the API server
+/// refused is a `FailedCreate` (`Error creating: pods "NAME-xxxxx" is forbidden: ...`),
+/// retried with the work queue's backoff; then correlated as client-go's recorder does.
 pub fn controller_events(session: &Session, index: usize) -> Vec<EventRow> {
     let entry = &session.daemon_sets[index];
-    let mut rows = Vec::new();
-    for step in &entry.sim.rollout.steps {
-        let at = entry.sim.step_time(step);
-        if at > session.now {
+    let sim = &entry.sim;
+    let now = session.now;
+    let from = now.saturating_sub(RECORDER_MEMORY);
+    let name = entry.key().1;
+    let mut emitted = Vec::new();
+    // The moments the controller is made to sync: the DaemonSet's creation, and each
+    // moment something changed; each with what its syncs get until the next one.
+    let steps = &sim.rollout.steps;
+    // Only a refused create fails a sync; without one the prompts do not matter.
+    let refused = steps.iter().any(|s| !s.failed_creates.is_empty());
+    let at_start = steps.partition_point(|s| s.time == 0);
+    let mut prompts: Vec<(Millis, Option<String>)> =
+        vec![(entry.created.min(sim.start), refusal(&steps[..at_start]))];
+    let mut i = 0;
+    while i < steps.len() {
+        let time = steps[i].time;
+        let start = i;
+        let end = i + steps[i..].partition_point(|s| s.time == time);
+        let group = &steps[i..end];
+        i = end;
+        let at = sim.step_time(&group[0]);
+        if at > now {
             break;
         }
-        for e in &step.events {
+        if refused && prompted(sim, start, end) && !(time == 0 && entry.created >= sim.start) {
+            prompts.push((at, refusal(group)));
+        }
+        if at < from {
+            continue;
+        }
+        for e in group.iter().flat_map(|s| &s.events) {
             let (reason, verb) = match e.kind {
                 EventKind::Create => ("SuccessfulCreate", "Created"),
                 EventKind::Delete
@@ -29,18 +102,33 @@ pub fn controller_events(session: &Session, index: usize) -> Vec<EventRow> {
                 }
                 _ => continue,
             };
-            rows.push(EventRow {
-                type_: "Normal".into(),
-                reason: reason.into(),
-                first: at,
-                last: at,
-                count: 1,
-                from: "daemonset-controller".into(),
+            emitted.push(Emitted {
+                at,
+                type_: "Normal",
+                reason,
                 message: format!("{verb} pod: {}", e.pod),
             });
         }
     }
-    rows
+    for (at, refusal) in recorder::failed_syncs(&prompts, from, now) {
+        // The API server names the pod (`generateName`) before admission refuses it.
+        let seed = u64::from_le_bytes(at.to_le_bytes()) | 1 << 63;
+        emitted.push(Emitted {
+            at,
+            type_: "Warning",
+            reason: "FailedCreate",
+            message: format!(
+                "Error creating: {}",
+                forbidden(&generated_name(&name, seed), refusal)
+            ),
+        });
+    }
+    emitted.sort_by_key(|e| e.at);
+    let mut correlator = Correlator::new("daemonset-controller");
+    for e in emitted {
+        correlator.record(e);
+    }
+    correlator.rows()
 }
 
 /// The description of the DaemonSet at index `index`.
