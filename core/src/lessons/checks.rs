@@ -387,23 +387,36 @@ pub fn valid_and_running(state: &LessonState<'_>) -> TaskResult {
 
 /// Scheduling: every control-plane node runs the pod.
 pub fn runs_on_control_plane(state: &LessonState<'_>) -> TaskResult {
+    every_node_runs(
+        state,
+        is_control_plane,
+        "the cluster has no control-plane node (a node labelled node-role.kubernetes.io/control-plane): load the sample cluster",
+        "control-plane node(s)",
+    )
+}
+
+/// Every node that `wanted` picks runs the pod; `none` says what to do when no node does.
+fn every_node_runs(
+    state: &LessonState<'_>,
+    wanted: fn(&Node) -> bool,
+    none: &str,
+    what: &str,
+) -> TaskResult {
     let view = match view(state) {
         Ok(v) => v,
         Err(r) => return r,
     };
-    let control_plane: Vec<&Node> = view
+    let nodes: Vec<&Node> = view
         .manifests
         .nodes
         .iter()
         .map(|l| &l.object)
-        .filter(|n| is_control_plane(n))
+        .filter(|n| wanted(n))
         .collect();
-    if control_plane.is_empty() {
-        return TaskResult::missing(
-            "the cluster has no control-plane node (a node labelled node-role.kubernetes.io/control-plane): load the sample cluster",
-        );
+    if nodes.is_empty() {
+        return TaskResult::missing(none);
     }
-    each_runs(&view, &control_plane, "control-plane node(s)")
+    each_runs(&view, &nodes, what)
 }
 
 /// Updates: `fluentd:v1.15` rolled out completely, never more than one node without an
@@ -548,23 +561,12 @@ pub fn stalled_rollout_seen(state: &LessonState<'_>) -> TaskResult {
 
 /// Troubleshooting: every GPU node runs the pod.
 pub fn runs_on_gpu_node(state: &LessonState<'_>) -> TaskResult {
-    let view = match view(state) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let gpu: Vec<&Node> = view
-        .manifests
-        .nodes
-        .iter()
-        .map(|l| &l.object)
-        .filter(|n| is_gpu(n))
-        .collect();
-    if gpu.is_empty() {
-        return TaskResult::missing(
-            "the cluster has no GPU node (labelled nvidia.com/gpu.present=true or tainted nvidia.com/gpu): load the sample cluster",
-        );
-    }
-    each_runs(&view, &gpu, "GPU node(s)")
+    every_node_runs(
+        state,
+        is_gpu,
+        "the cluster has no GPU node (labelled nvidia.com/gpu.present=true or tainted nvidia.com/gpu): load the sample cluster",
+        "GPU node(s)",
+    )
 }
 
 /// Security: Pod Security level baseline or restricted, and the pods still run.

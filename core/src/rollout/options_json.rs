@@ -24,6 +24,19 @@ pub fn options_from_json_text(
     options_from_json(&value, to_file)
 }
 
+/// The strings of the JSON list at `key` of `o` (none when it is missing or not a list;
+/// other items are skipped).
+pub fn strings(o: &Value, key: &str) -> Vec<String> {
+    o[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Reads options from a JSON value (`null`: the defaults).
 ///
 /// # Errors
@@ -34,16 +47,7 @@ pub fn options_from_json(o: &Value, to_file: &str) -> Result<RolloutOptions, Vec
         let name = name.to_owned();
         move |message: String| vec![Diagnostic::file(&name, message)]
     };
-    let strings = |key: &str| -> Vec<String> {
-        o[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let strings = |key: &str| strings(o, key);
     let mut result = RolloutOptions {
         daemon_set: o["daemonSet"].as_str().map(str::to_owned),
         ready_after: DEFAULT_READY_AFTER,

@@ -48,16 +48,7 @@ pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), 
             text("cluster").unwrap_or_default(),
         )
     };
-    let strings = |key: &str| -> Vec<String> {
-        o[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let strings = |key: &str| daemonset_sim::rollout::options_json::strings(&o, key);
     let props = AppProps {
         daemon_set,
         cluster,
