@@ -24,17 +24,49 @@ pub fn options_from_json_text(
     options_from_json(&value, to_file)
 }
 
-/// The strings of the JSON list at `key` of `o` (none when it is missing or not a list;
-/// other items are skipped).
-pub fn strings(o: &Value, key: &str) -> Vec<String> {
-    o[key]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+/// The strings of the JSON list at `key` of `o`: none when the key is missing or null.
+///
+/// # Errors
+/// When the value is not a list of strings, naming the first item that is not one.
+pub fn strings(o: &Value, key: &str) -> Result<Vec<String>, String> {
+    match &o[key] {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("{key}[{i}] is {v}, not a string"))
+            })
+            .collect(),
+        other => Err(format!("expected a list of strings, not {other}")),
+    }
+}
+
+/// The options [`options_from_json`] reads.
+pub const OPTION_NAMES: [&str; 9] = [
+    "daemonSet",
+    "setImage",
+    "to",
+    "readyAfter",
+    "failImage",
+    "failImages",
+    "deletePods",
+    "at",
+    "undo",
+];
+
+/// The string at `key` of `o`, if there is one (null counts as missing).
+fn string<'v>(o: &'v Value, key: &str) -> Result<Option<&'v str>, Vec<Diagnostic>> {
+    match &o[key] {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        other => Err(vec![Diagnostic::file(
+            key,
+            format!("expected a string, not {other}"),
+        )]),
+    }
 }
 
 /// Reads options from a JSON value (`null`: the defaults).
@@ -47,22 +79,41 @@ pub fn options_from_json(o: &Value, to_file: &str) -> Result<RolloutOptions, Vec
         let name = name.to_owned();
         move |message: String| vec![Diagnostic::file(&name, message)]
     };
-    let strings = |key: &str| strings(o, key);
+    match o {
+        Value::Null => {}
+        Value::Object(map) => {
+            if let Some(unknown) = map.keys().find(|k| !OPTION_NAMES.contains(&k.as_str())) {
+                return Err(flag(unknown)(format!(
+                    "unknown option; the options are {}",
+                    OPTION_NAMES.join(", ")
+                )));
+            }
+        }
+        other => return Err(flag("options")(format!("expected an object, not {other}"))),
+    }
+    let strings = |key: &str| strings(o, key).map_err(flag(key));
+    let undo = match &o["undo"] {
+        Value::Null => None,
+        v => Some(
+            v.as_i64()
+                .ok_or_else(|| flag("undo")(format!("expected a revision number, not {v}")))?,
+        ),
+    };
     let mut result = RolloutOptions {
-        daemon_set: o["daemonSet"].as_str().map(str::to_owned),
+        daemon_set: string(o, "daemonSet")?.map(str::to_owned),
         ready_after: DEFAULT_READY_AFTER,
-        fail_images: strings("failImages"),
-        delete_pods: strings("deletePods"),
-        undo: o["undo"].as_i64(),
+        fail_images: strings("failImages")?,
+        delete_pods: strings("deletePods")?,
+        undo,
         ..RolloutOptions::default()
     };
-    if let Some(image) = o["failImage"].as_str() {
+    if let Some(image) = string(o, "failImage")? {
         result.fail_images.push(image.to_owned());
     }
-    if let Some(images) = o["setImage"].as_str() {
+    if let Some(images) = string(o, "setImage")? {
         result.update = Update::SetImage(scenario::parse_images(images).map_err(flag("setImage"))?);
     }
-    if let Some(to) = o["to"].as_str() {
+    if let Some(to) = string(o, "to")? {
         let manifests = read(&[Source {
             name: to_file,
             text: to,
@@ -81,7 +132,7 @@ pub fn options_from_json(o: &Value, to_file: &str) -> Result<RolloutOptions, Vec
         result.ready_after =
             scenario::parse_seconds(&seconds.to_string()).map_err(flag("readyAfter"))?;
     }
-    for at in strings("at") {
+    for at in strings("at")? {
         result.at.push(scenario::parse_at(&at).map_err(flag("at"))?);
     }
     Ok(result)
@@ -113,5 +164,38 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert_eq!(errors.first().map(|d| d.file.as_str()), Some("options"));
+    }
+
+    #[test]
+    fn unknown_options_and_wrong_types_are_errors_not_ignored() {
+        let first = |text: &str| {
+            options_from_json_text(text, "to.yaml")
+                .err()
+                .and_then(|e| e.into_iter().next())
+                .map(|d| d.to_string())
+        };
+        assert_eq!(
+            first(r#"{"readyafter": 3}"#),
+            Some(format!(
+                "readyafter: unknown option; the options are {}",
+                OPTION_NAMES.join(", ")
+            ))
+        );
+        assert_eq!(
+            first(r#"{"setImage": 5}"#).as_deref(),
+            Some("setImage: expected a string, not 5")
+        );
+        assert_eq!(
+            first(r#"{"deletePods": ["a", 1]}"#).as_deref(),
+            Some("deletePods: deletePods[1] is 1, not a string")
+        );
+        assert_eq!(
+            first(r#"{"undo": "2"}"#).as_deref(),
+            Some("undo: expected a revision number, not \"2\"")
+        );
+        assert_eq!(
+            first("[1]").as_deref(),
+            Some("options: expected an object, not [1]")
+        );
     }
 }

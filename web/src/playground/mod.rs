@@ -48,18 +48,21 @@ pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), 
             text("cluster").unwrap_or_default(),
         )
     };
-    let strings = |key: &str| daemonset_sim::rollout::options_json::strings(&o, key);
+    let strings = |key: &str| {
+        daemonset_sim::rollout::options_json::strings(&o, key)
+            .map_err(|e| JsError::new(&format!("options: {key}: {e}")))
+    };
     let props = AppProps {
         daemon_set,
         cluster,
         set_image: text("setImage").filter(|s| !s.is_empty()),
         broken_image: o["brokenImage"].as_bool() == Some(true),
-        faults: strings("faults"),
+        faults: strings("faults")?,
         step: o["step"]
             .as_u64()
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(0),
-        edits: strings("edits"),
+        edits: strings("edits")?,
         storage_key: text("storageKey"),
     };
     yew::Renderer::<App>::with_root_and_props(element, props).render();
