@@ -7,7 +7,7 @@
 
 use daemonset_sim::kubectl::{self, Output, Session};
 use daemonset_sim::lint::lint;
-use daemonset_sim::manifest::{read, Diagnostic, Source};
+use daemonset_sim::manifest::{read, read_for_placement, Diagnostic, Source};
 use daemonset_sim::placement::{place_sources, PlaceError, PlaceOptions, PlacementReport};
 use daemonset_sim::rollout::{
     options_from_json_text, simulate, Rollout, RolloutError, RolloutOptions,
@@ -91,7 +91,7 @@ fn parse_rollout_options(options: &str) -> Result<RolloutOptions, Vec<Diagnostic
 
 fn rollout(yaml: &str, options: &str) -> Result<Rollout, JsError> {
     let options = rollout_options(options)?;
-    let manifests = read(&[Source {
+    let manifests = read_for_placement(&[Source {
         name: "input.yaml",
         text: yaml,
     }])
@@ -137,7 +137,7 @@ impl RolloutHandle {
     #[wasm_bindgen(constructor)]
     pub fn new(yaml: &str, options: &str) -> Result<RolloutHandle, JsError> {
         let options = rollout_options_structured(options)?;
-        let manifests = read(&[Source {
+        let manifests = read_for_placement(&[Source {
             name: "input.yaml",
             text: yaml,
         }])

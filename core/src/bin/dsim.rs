@@ -202,7 +202,7 @@ fn main() -> ExitCode {
 }
 
 fn run_lint(files: &[String], output: Output) -> ExitCode {
-    let manifests = match read_manifests(files) {
+    let manifests = match read_manifests(files, false) {
         Ok(manifests) => manifests,
         Err(failure) => return report(failure, output),
     };
@@ -263,7 +263,7 @@ fn rollout_options(args: RolloutArgs) -> Result<RolloutOptions, Failure> {
     }
     let update = match (args.to, args.set_image) {
         (Some(file), _) => {
-            let manifests = read_manifests(std::slice::from_ref(&file))?;
+            let manifests = read_manifests(std::slice::from_ref(&file), false)?;
             let mut sets = manifests.daemon_sets.into_iter().map(|l| l.object);
             let Some(first) = sets.next() else {
                 return Err(flag_error(
@@ -301,7 +301,7 @@ fn run_rollout(files: &[String], args: RolloutArgs, output: Output) -> ExitCode 
         Ok(options) => options,
         Err(failure) => return report(failure, output),
     };
-    let manifests = match read_manifests(files) {
+    let manifests = match read_manifests(files, true) {
         Ok(manifests) => manifests,
         Err(failure) => return report(failure, output),
     };
@@ -326,7 +326,7 @@ fn run_rollout(files: &[String], args: RolloutArgs, output: Output) -> ExitCode 
 }
 
 fn run_place(files: &[String], output: Output, daemon_set: Option<String>) -> ExitCode {
-    let manifests = match read_manifests(files) {
+    let manifests = match read_manifests(files, true) {
         Ok(manifests) => manifests,
         Err(failure) => return report(failure, output),
     };
@@ -355,14 +355,21 @@ fn run_place(files: &[String], output: Output, daemon_set: Option<String>) -> Ex
 
 /// Reads every file (or standard input for `-`) into manifests. The texts are not freed:
 /// large inputs take a while to free, and the process is about to end anyway.
-fn read_manifests(files: &[String]) -> Result<manifest::Manifests, Failure> {
+/// Reads the input files; `for_placement` skips what only kubectl shows in large node
+/// dumps ([`manifest::read_for_placement`]).
+fn read_manifests(files: &[String], for_placement: bool) -> Result<manifest::Manifests, Failure> {
     let texts = read_files(files)?;
     let sources: Vec<Source<'_>> = files
         .iter()
         .zip(&texts)
         .map(|(name, text)| Source { name, text })
         .collect();
-    let manifests = manifest::read(&sources).map_err(Failure::Input);
+    let manifests = if for_placement {
+        manifest::read_for_placement(&sources)
+    } else {
+        manifest::read(&sources)
+    }
+    .map_err(Failure::Input);
     drop(sources);
     std::mem::forget(texts);
     manifests

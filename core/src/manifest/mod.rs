@@ -17,7 +17,7 @@ pub mod validate;
 
 pub use diagnostic::Diagnostic;
 pub use path::FieldPath;
-pub use read::{read, Source};
+pub use read::{read, read_for_placement, Source};
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
@@ -48,4 +48,7 @@ pub struct Manifests {
     pub namespaces: Vec<Located<Namespace>>,
     /// Problems that did not stop reading: skipped kinds, unknown fields in cluster dumps.
     pub warnings: Vec<Diagnostic>,
+    /// True when Nodes were read for placement only ([`read_for_placement`]): fields only
+    /// `kubectl describe node` shows were skipped.
+    pub lean: bool,
 }

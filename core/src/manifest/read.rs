@@ -104,8 +104,29 @@ pub fn read(sources: &[Source<'_>]) -> Result<Manifests, Vec<Diagnostic>> {
     read_with(sources, FAST_LIST_BYTES)
 }
 
+/// [`read`] for placement only: in large lists (a `kubectl get nodes -o yaml` dump), the
+/// Node fields that placement, rollouts and node cards never read
+/// ([`split::NODE_FIELDS_PLACEMENT_SKIPS`]: annotations, addresses, nodeInfo, capacity and
+/// the like) are skipped unread, which makes a large dump quicker to read. The result says
+/// so in [`Manifests::lean`]; `kubectl describe node` needs a full [`read`].
+///
+/// # Errors
+/// As [`read`].
+pub fn read_for_placement(sources: &[Source<'_>]) -> Result<Manifests, Vec<Diagnostic>> {
+    read_sources(sources, FAST_LIST_BYTES, split::NODE_FIELDS_PLACEMENT_SKIPS)
+}
+
 /// [`read`], splitting list documents of at least `fast_list_bytes` into items.
 fn read_with(sources: &[Source<'_>], fast_list_bytes: usize) -> Result<Manifests, Vec<Diagnostic>> {
+    read_sources(sources, fast_list_bytes, split::UNUSED_FIELDS)
+}
+
+/// Reads the sources, skipping `node_skips` in the Nodes of large lists.
+fn read_sources(
+    sources: &[Source<'_>],
+    fast_list_bytes: usize,
+    node_skips: &'static [(&'static str, &'static str)],
+) -> Result<Manifests, Vec<Diagnostic>> {
     let mut manifests = Manifests::default();
     let mut errors = Vec::new();
     for source in sources {
@@ -116,6 +137,7 @@ fn read_with(sources: &[Source<'_>], fast_list_bytes: usize) -> Result<Manifests
             errors: &mut errors,
             unknown: BTreeMap::new(),
             fast_list_bytes,
+            node_skips,
         };
         reader.read_all();
         reader.report_unknown_fields();
@@ -179,6 +201,8 @@ struct Reader<'r> {
     errors: &'r mut Vec<Diagnostic>,
     unknown: BTreeMap<(Kind, String), UnknownField>,
     fast_list_bytes: usize,
+    /// Node fields skipped unread in large lists.
+    node_skips: &'static [(&'static str, &'static str)],
 }
 
 impl Reader<'_> {
@@ -293,7 +317,7 @@ impl Reader<'_> {
             return false;
         };
         let list_version = list_version.to_owned();
-        let outcomes = decode_items(&list.items, list.indent);
+        let outcomes = decode_items(&list.items, list.indent, self.node_skips);
         if outcomes.iter().any(|o| matches!(o, ItemOutcome::TooDeep)) {
             return false;
         }
@@ -319,6 +343,9 @@ impl Reader<'_> {
             };
             match (outcome, value) {
                 (ItemOutcome::Done(kind, (typed, unknown)), _) => {
+                    if kind == Kind::Node && self.node_skips != split::UNUSED_FIELDS {
+                        self.manifests.lean = true;
+                    }
                     self.accept_validated(&place, kind, typed, unknown, Vec::new());
                 }
                 (_, Some(value)) => {
@@ -614,22 +641,27 @@ enum ItemOutcome {
     TooDeep,
 }
 
-fn decode_item(item: &Piece<'_>, indent: usize) -> ItemOutcome {
+fn decode_item(item: &Piece<'_>, indent: usize, node_skips: &[(&str, &str)]) -> ItemOutcome {
     if too_deep_flow(item.text).is_some() {
         return ItemOutcome::TooDeep;
     }
-    decode_valid_item(item, indent).map_or(ItemOutcome::Retry, |(kind, object)| {
+    decode_valid_item(item, indent, node_skips).map_or(ItemOutcome::Retry, |(kind, object)| {
         ItemOutcome::Done(kind, object)
     })
 }
 
-fn decode_valid_item(item: &Piece<'_>, indent: usize) -> Option<(Kind, DecodedObject)> {
+fn decode_valid_item(
+    item: &Piece<'_>,
+    indent: usize,
+    node_skips: &[(&str, &str)],
+) -> Option<(Kind, DecodedObject)> {
     let (kind, version) = Kind::from_kind(split::item_kind(item.text, indent)?)?;
     if split::item_api_version(item.text, indent)? != version {
         return None;
     }
     let lean = match kind {
-        Kind::Node | Kind::Pod => split::without_unused_fields(item.text, indent),
+        Kind::Node => split::without_fields(item.text, indent, node_skips),
+        Kind::Pod => split::without_unused_fields(item.text, indent),
         Kind::DaemonSet | Kind::PriorityClass | Kind::Namespace => None,
     };
     let mut one: Vec<Tree> = serde_yaml::from_str(lean.as_deref().unwrap_or(item.text)).ok()?;
@@ -645,8 +677,12 @@ fn decode_valid_item(item: &Piece<'_>, indent: usize) -> Option<(Kind, DecodedOb
 }
 
 /// Decodes list items straight from their text, on every available core natively.
-fn decode_items(items: &[Piece<'_>], indent: usize) -> Vec<ItemOutcome> {
-    crate::parallel::map(items, 16, |item| decode_item(item, indent))
+fn decode_items(
+    items: &[Piece<'_>],
+    indent: usize,
+    node_skips: &[(&str, &str)],
+) -> Vec<ItemOutcome> {
+    crate::parallel::map(items, 16, |item| decode_item(item, indent, node_skips))
 }
 
 #[cfg(test)]
@@ -706,6 +742,38 @@ mod tests {
         let line_of_node_7 = 2 + 7 * 25 + 1;
         assert_eq!(fast.warnings[0].line, Some(line_of_node_7 + 21));
         assert_eq!(fast.warnings[0].path, "items[7].status.futureField");
+    }
+
+    #[test]
+    fn reading_for_placement_skips_only_what_placement_never_reads() {
+        let text = node_list(40, false)
+            .replace(
+                "  metadata:\n    labels:\n",
+                "  metadata:\n    annotations:\n      example.com/note: x\n    labels:\n",
+            )
+            .replace(
+                "  status:\n    allocatable:\n",
+                "  status:\n    nodeInfo:\n      kubeletVersion: v1.37.0\n    allocatable:\n",
+            );
+        let sources = [Source {
+            name: "nodes.yaml",
+            text: &text,
+        }];
+        let full = read_with(&sources, 1).unwrap_or_else(|e| panic!("{e:?}"));
+        let lean = read_sources(&sources, 1, split::NODE_FIELDS_PLACEMENT_SKIPS)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(!full.lean && lean.lean);
+        assert_eq!(full.nodes.len(), 40);
+        for (a, b) in lean.nodes.iter().zip(&full.nodes) {
+            let (a, mut b) = (&a.object, b.object.clone());
+            assert!(b.metadata.annotations.is_some());
+            b.metadata.annotations = None;
+            if let Some(status) = b.status.as_mut() {
+                assert!(status.node_info.is_some());
+                status.node_info = None;
+            }
+            assert_eq!(a, &b, "only the skipped fields differ");
+        }
     }
 
     #[test]

@@ -257,13 +257,35 @@ fn item_field<'t>(item: &'t str, indent: usize, key: &str) -> Option<&'t str> {
 
 /// Fields of cluster-printed objects that the simulator never reads and that make up much
 /// of a `kubectl get -o yaml` dump: `metadata.managedFields` and `status.images`.
-const UNUSED_FIELDS: [(&str, &str); 2] = [("metadata:", "managedFields:"), ("status:", "images:")];
+pub const UNUSED_FIELDS: &[(&str, &str)] =
+    &[("metadata:", "managedFields:"), ("status:", "images:")];
 
-/// A copy of a list item with the contents of the block-style fields in [`UNUSED_FIELDS`]
-/// dropped (their keys stay, with a null value), so that decoding it does less work. The
-/// caller reports positions from the original text. Returns `None` when there is nothing
-/// to drop.
+/// Fields of Nodes that placement, rollouts and node cards never read, on top of
+/// [`UNUSED_FIELDS`]; only `kubectl describe node` and `-o yaml` show them. Skipped by
+/// [`super::read::read_for_placement`].
+pub const NODE_FIELDS_PLACEMENT_SKIPS: &[(&str, &str)] = &[
+    ("metadata:", "managedFields:"),
+    ("metadata:", "annotations:"),
+    ("status:", "images:"),
+    ("status:", "nodeInfo:"),
+    ("status:", "addresses:"),
+    ("status:", "capacity:"),
+    ("status:", "daemonEndpoints:"),
+    ("status:", "features:"),
+    ("status:", "volumesAttached:"),
+    ("status:", "volumesInUse:"),
+];
+
+/// [`without_fields`] with [`UNUSED_FIELDS`].
 pub fn without_unused_fields(item: &str, indent: usize) -> Option<String> {
+    without_fields(item, indent, UNUSED_FIELDS)
+}
+
+/// A copy of a list item with the contents of the block-style `fields` (a top-level
+/// section and a key in it) dropped (their keys stay, with a null value), so that
+/// decoding it does less work. The caller reports positions from the original text.
+/// Returns `None` when there is nothing to drop.
+pub fn without_fields(item: &str, indent: usize, fields: &[(&str, &str)]) -> Option<String> {
     let top = indent + 2;
     let child = indent + 4;
     let mut out = String::new();
@@ -291,7 +313,7 @@ pub fn without_unused_fields(item: &str, indent: usize) -> Option<String> {
             section = trimmed.trim_end();
         } else if column == child {
             let key = trimmed.trim_end();
-            if UNUSED_FIELDS
+            if fields
                 .iter()
                 .any(|(parent, field)| *parent == section && *field == key)
             {

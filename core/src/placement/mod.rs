@@ -284,7 +284,7 @@ pub fn place_sources(
     sources: &[Source<'_>],
     options: &PlaceOptions,
 ) -> Result<PlacementReport, PlaceError> {
-    let manifests = manifest::read(sources).map_err(PlaceError::Input)?;
+    let manifests = manifest::read_for_placement(sources).map_err(PlaceError::Input)?;
     let files: Vec<&str> = sources.iter().map(|s| s.name).collect();
     place(&manifests, options, &files)
 }

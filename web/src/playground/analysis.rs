@@ -2,7 +2,7 @@
 //! placement of the first DaemonSet, and facts about each node for its card.
 
 use super::edits::{apply, NodeEdit};
-use daemonset_sim::manifest::{read, Diagnostic, Manifests, Source};
+use daemonset_sim::manifest::{read, read_for_placement, Diagnostic, Manifests, Source};
 use daemonset_sim::placement::taints::kubectl_form;
 use daemonset_sim::placement::{place, DaemonSetPlacement, PlaceError, PlaceOptions};
 use std::rc::Rc;
@@ -46,15 +46,18 @@ impl PartialEq for Analysis {
     }
 }
 
-/// Reads the two texts and places the first DaemonSet.
+/// Reads the two texts and applies the node edits. With `for_placement`, a large cluster
+/// dump skips the Node fields only `kubectl describe node` shows
+/// ([`read_for_placement`]); the kubectl terminal reads it again in full when it is used.
 ///
 /// # Errors
 /// Input errors with file, line and column.
-pub fn analyse(
+pub fn read_cluster(
     daemon_set: &str,
     cluster: &str,
     edits: &[NodeEdit],
-) -> Result<Analysis, Vec<Diagnostic>> {
+    for_placement: bool,
+) -> Result<Manifests, Vec<Diagnostic>> {
     let sources = [
         Source {
             name: DS_FILE,
@@ -65,7 +68,11 @@ pub fn analyse(
             text: cluster,
         },
     ];
-    let mut manifests = read(&sources)?;
+    let mut manifests = if for_placement {
+        read_for_placement(&sources)?
+    } else {
+        read(&sources)?
+    };
     for edit in edits {
         if let Err(e) = apply(&mut manifests.nodes, edit) {
             manifests.warnings.push(Diagnostic::file(
@@ -74,6 +81,19 @@ pub fn analyse(
             ));
         }
     }
+    Ok(manifests)
+}
+
+/// Reads the two texts (for placement) and places the first DaemonSet.
+///
+/// # Errors
+/// Input errors with file, line and column.
+pub fn analyse(
+    daemon_set: &str,
+    cluster: &str,
+    edits: &[NodeEdit],
+) -> Result<Analysis, Vec<Diagnostic>> {
+    let manifests = read_cluster(daemon_set, cluster, edits, true)?;
     let report = place(
         &manifests,
         &PlaceOptions::default(),

@@ -1,6 +1,6 @@
 //! The playground's one page: two editors, the lessons, the node cards, and the rollout controls.
 
-use super::analysis::{analyse, describe, Analysis, CLUSTER_FILE, DS_FILE};
+use super::analysis::{analyse, describe, read_cluster, Analysis, CLUSTER_FILE, DS_FILE};
 use super::cards::{card, Card};
 use super::editor::{Editor, Marker};
 use super::edits::{self, NodeEdit};
@@ -793,6 +793,11 @@ pub fn app(props: &AppProps) -> Html {
                     set_image={next_image(&set_image)}
                     request={(*terminal_request).clone()}
                     on_request_done={on_request_done}
+                    full_read={{
+                        let (daemon_set, cluster) = (*settled).clone();
+                        let edits = (*edits).clone();
+                        Callback::from(move |()| read_cluster(&daemon_set, &cluster, &edits, false).ok())
+                    }}
                 />
             }
         </div>

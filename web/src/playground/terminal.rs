@@ -38,6 +38,9 @@ pub struct TerminalProps {
     pub request: Option<AttrValue>,
     /// Called once `request` has run, so that it runs only once.
     pub on_request_done: Callback<()>,
+    /// Reads the cluster in full, for a session over `manifests` read for placement only
+    /// (a large dump, [`Manifests::lean`]), so that `describe node` shows everything.
+    pub full_read: Callback<(), Option<Manifests>>,
 }
 
 impl PartialEq for TerminalProps {
@@ -88,12 +91,13 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let session = session.clone();
         let transcript = transcript.clone();
         let manifests = Rc::clone(&props.manifests);
+        let full_read = props.full_read.clone();
         let files = Rc::new(EditorFiles {
             daemon_set: Rc::clone(&props.daemon_set),
             cluster: Rc::clone(&props.cluster),
         });
         Callback::from(move |command: String| {
-            let text = run_line(&session, &manifests, &*files, &command);
+            let text = run_line(&session, &manifests, &full_read, &*files, &command);
             transcript.set(format!("{}{text}", *transcript));
         })
     };
@@ -171,12 +175,18 @@ pub fn terminal(props: &TerminalProps) -> Html {
 fn run_line(
     session: &Rc<RefCell<Option<Session>>>,
     manifests: &Manifests,
+    full_read: &Callback<(), Option<Manifests>>,
     files: &dyn Files,
     line: &str,
 ) -> String {
     let mut slot = session.borrow_mut();
     if slot.is_none() {
-        match Session::new(manifests, &Options::default()) {
+        let full = if manifests.lean {
+            full_read.emit(())
+        } else {
+            None
+        };
+        match Session::new(full.as_ref().unwrap_or(manifests), &Options::default()) {
             Ok(s) => *slot = Some(s),
             Err(errors) => {
                 let why: Vec<String> = errors.iter().map(ToString::to_string).collect();
