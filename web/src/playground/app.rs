@@ -8,6 +8,7 @@ use super::faults::{self, Fault};
 use super::lessons::Lessons;
 use super::presets::{CLUSTER, PRESETS};
 use super::terminal::Terminal;
+use super::Same;
 use base64::Engine as _;
 use daemonset_sim::lessons::Preset;
 use daemonset_sim::rollout::{scenario, simulate, Outcome, Rollout, RolloutOptions, Update};
@@ -209,7 +210,7 @@ pub fn app(props: &AppProps) -> Html {
     let ds_text = use_state(|| Text::from(props.daemon_set.as_str()));
     let cluster_text = use_state(|| Text::from(props.cluster.as_str()));
     // Counted once per text (a large dump is summarised with its line count).
-    let cluster_lines = use_memo(Text::clone(&cluster_text), |text| line_count(text));
+    let cluster_lines = use_memo(Same(Text::clone(&cluster_text)), |text| line_count(&text.0));
     let edit_large = use_state(|| false);
     let filter = use_state(String::new);
     let set_image = use_state(|| {
@@ -265,10 +266,15 @@ pub fn app(props: &AppProps) -> Html {
         let typing = typing.clone();
         let file_loaded = file_loaded.clone();
         use_effect_with(
-            (Text::clone(&ds_text), Text::clone(&cluster_text)),
-            move |texts: &(Text, Text)| {
-                let texts = texts.clone();
-                if *settled != texts {
+            (
+                Same(Text::clone(&ds_text)),
+                Same(Text::clone(&cluster_text)),
+            ),
+            move |(ds, cluster): &(Same<str>, Same<str>)| {
+                let texts = (Text::clone(&ds.0), Text::clone(&cluster.0));
+                let unchanged =
+                    Rc::ptr_eq(&settled.0, &texts.0) && Rc::ptr_eq(&settled.1, &texts.1);
+                if !unchanged {
                     *typing.borrow_mut() += 1;
                     if std::mem::take(&mut *file_loaded.borrow_mut()) {
                         settled.set(texts);
@@ -291,17 +297,24 @@ pub fn app(props: &AppProps) -> Html {
         );
     }
     let analysis = use_memo(
-        ((*settled).clone(), (*edits).clone()),
-        |((ds, cluster), edits)| analyse(ds, cluster, edits),
+        (
+            Same(Text::clone(&settled.0)),
+            Same(Text::clone(&settled.1)),
+            (*edits).clone(),
+        ),
+        |(ds, cluster, edits)| analyse(&ds.0, &cluster.0, edits),
     );
 
     {
         let key = props.storage_key.clone();
         use_effect_with(
-            (Text::clone(&ds_text), Text::clone(&cluster_text)),
+            (
+                Same(Text::clone(&ds_text)),
+                Same(Text::clone(&cluster_text)),
+            ),
             move |(ds, cluster)| {
-                save(key.as_deref(), "daemonset", ds);
-                save(key.as_deref(), "cluster", cluster);
+                save(key.as_deref(), "daemonset", &ds.0);
+                save(key.as_deref(), "cluster", &cluster.0);
             },
         );
     }

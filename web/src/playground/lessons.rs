@@ -3,21 +3,12 @@
 //! the editors and the rollout (`daemonset_sim::lessons`). Stable hooks: `data-lesson`
 //! (the open lesson's id) and `data-task-done` (`true` or `false`).
 
+use super::Same;
 use daemonset_sim::lessons::{LessonState, Preset, LESSONS};
 use daemonset_sim::manifest::Manifests;
 use daemonset_sim::rollout::Rollout;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// An `Rc` compared by address: the same text, manifests or rollout, not equal copies.
-#[derive(Clone)]
-struct Same<T: ?Sized>(Rc<T>);
-
-impl<T: ?Sized> PartialEq for Same<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 /// The panel's properties.
 #[derive(Properties, Clone)]

@@ -15,6 +15,19 @@ mod presets;
 mod terminal;
 
 use app::{App, AppProps};
+use std::rc::Rc;
+
+/// An `Rc` compared by address: the same text, manifests or rollout, not equal copies.
+/// (`Rc<str>`'s own `==` compares the text, all of it when it is the same text: tens of
+/// milliseconds for a large dump, on every render that looks at it.)
+#[derive(Clone)]
+struct Same<T: ?Sized>(Rc<T>);
+
+impl<T: ?Sized> PartialEq for Same<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 
 /// Mounts the playground into `element`. `options` is JSON: `{ "daemonSet": "<yaml>",
