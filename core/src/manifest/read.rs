@@ -5,7 +5,7 @@ use super::diagnostic::Diagnostic;
 use super::document::{DecodeError, Document};
 use super::locate::locate;
 use super::path::FieldPath;
-use super::split::{self, ListSplit, Piece};
+use super::split::{self, ListSplit, NodeDetail, Piece};
 use super::tree::Tree;
 use super::typed::{DecodedObject, Kind, Typed};
 use super::validate::{self, FieldError};
@@ -113,19 +113,19 @@ pub fn read(sources: &[Source<'_>]) -> Result<Manifests, Vec<Diagnostic>> {
 /// # Errors
 /// As [`read`].
 pub fn read_for_placement(sources: &[Source<'_>]) -> Result<Manifests, Vec<Diagnostic>> {
-    read_sources(sources, FAST_LIST_BYTES, split::NODE_FIELDS_PLACEMENT_SKIPS)
+    read_sources(sources, FAST_LIST_BYTES, NodeDetail::Placement)
 }
 
 /// [`read`], splitting list documents of at least `fast_list_bytes` into items.
 fn read_with(sources: &[Source<'_>], fast_list_bytes: usize) -> Result<Manifests, Vec<Diagnostic>> {
-    read_sources(sources, fast_list_bytes, split::UNUSED_FIELDS)
+    read_sources(sources, fast_list_bytes, NodeDetail::Full)
 }
 
-/// Reads the sources, skipping `node_skips` in the Nodes of large lists.
+/// Reads the sources, reading the Nodes of large lists in `node_detail`.
 fn read_sources(
     sources: &[Source<'_>],
     fast_list_bytes: usize,
-    node_skips: &'static [(&'static str, &'static str)],
+    node_detail: NodeDetail,
 ) -> Result<Manifests, Vec<Diagnostic>> {
     let mut manifests = Manifests::default();
     let mut errors = Vec::new();
@@ -137,7 +137,7 @@ fn read_sources(
             errors: &mut errors,
             unknown: BTreeMap::new(),
             fast_list_bytes,
-            node_skips,
+            node_detail,
         };
         reader.read_all();
         reader.report_unknown_fields();
@@ -201,8 +201,8 @@ struct Reader<'r> {
     errors: &'r mut Vec<Diagnostic>,
     unknown: BTreeMap<(Kind, String), UnknownField>,
     fast_list_bytes: usize,
-    /// Node fields skipped unread in large lists.
-    node_skips: &'static [(&'static str, &'static str)],
+    /// How much of the Nodes in large lists is read.
+    node_detail: NodeDetail,
 }
 
 impl Reader<'_> {
@@ -317,7 +317,7 @@ impl Reader<'_> {
             return false;
         };
         let list_version = list_version.to_owned();
-        let outcomes = decode_items(&list.items, list.indent, self.node_skips);
+        let outcomes = decode_items(&list.items, list.indent, self.node_detail);
         if outcomes.iter().any(|o| matches!(o, ItemOutcome::TooDeep)) {
             return false;
         }
@@ -343,7 +343,7 @@ impl Reader<'_> {
             };
             match (outcome, value) {
                 (ItemOutcome::Done(kind, (typed, unknown)), _) => {
-                    if kind == Kind::Node && self.node_skips != split::UNUSED_FIELDS {
+                    if kind == Kind::Node && self.node_detail == NodeDetail::Placement {
                         self.manifests.lean = true;
                     }
                     self.accept_validated(&place, kind, typed, unknown, Vec::new());
@@ -641,11 +641,11 @@ enum ItemOutcome {
     TooDeep,
 }
 
-fn decode_item(item: &Piece<'_>, indent: usize, node_skips: &[(&str, &str)]) -> ItemOutcome {
+fn decode_item(item: &Piece<'_>, indent: usize, node_detail: NodeDetail) -> ItemOutcome {
     if too_deep_flow(item.text).is_some() {
         return ItemOutcome::TooDeep;
     }
-    decode_valid_item(item, indent, node_skips).map_or(ItemOutcome::Retry, |(kind, object)| {
+    decode_valid_item(item, indent, node_detail).map_or(ItemOutcome::Retry, |(kind, object)| {
         ItemOutcome::Done(kind, object)
     })
 }
@@ -653,14 +653,14 @@ fn decode_item(item: &Piece<'_>, indent: usize, node_skips: &[(&str, &str)]) -> 
 fn decode_valid_item(
     item: &Piece<'_>,
     indent: usize,
-    node_skips: &[(&str, &str)],
+    node_detail: NodeDetail,
 ) -> Option<(Kind, DecodedObject)> {
     let (kind, version) = Kind::from_kind(split::item_kind(item.text, indent)?)?;
     if split::item_api_version(item.text, indent)? != version {
         return None;
     }
     let lean = match kind {
-        Kind::Node => split::without_fields(item.text, indent, node_skips),
+        Kind::Node => node_detail.lean_node(item.text, indent),
         Kind::Pod => split::without_unused_fields(item.text, indent),
         Kind::DaemonSet | Kind::PriorityClass | Kind::Namespace => None,
     };
@@ -677,12 +677,8 @@ fn decode_valid_item(
 }
 
 /// Decodes list items straight from their text, on every available core natively.
-fn decode_items(
-    items: &[Piece<'_>],
-    indent: usize,
-    node_skips: &[(&str, &str)],
-) -> Vec<ItemOutcome> {
-    crate::parallel::map(items, 16, |item| decode_item(item, indent, node_skips))
+fn decode_items(items: &[Piece<'_>], indent: usize, node_detail: NodeDetail) -> Vec<ItemOutcome> {
+    crate::parallel::map(items, 16, |item| decode_item(item, indent, node_detail))
 }
 
 #[cfg(test)]
@@ -753,15 +749,15 @@ mod tests {
             )
             .replace(
                 "  status:\n    allocatable:\n",
-                "  status:\n    nodeInfo:\n      kubeletVersion: v1.37.0\n    allocatable:\n",
+                "  status:\n    nodeInfo:\n      kubeletVersion: v1.37.0\n    conditions:\n    - lastHeartbeatTime: \"2025-03-01T08:02:20Z\"\n      message: kubelet is posting\n        ready status\n      reason: KubeletReady\n      status: \"True\"\n      type: Ready\n    allocatable:\n",
             );
         let sources = [Source {
             name: "nodes.yaml",
             text: &text,
         }];
         let full = read_with(&sources, 1).unwrap_or_else(|e| panic!("{e:?}"));
-        let lean = read_sources(&sources, 1, split::NODE_FIELDS_PLACEMENT_SKIPS)
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        let lean =
+            read_sources(&sources, 1, NodeDetail::Placement).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(!full.lean && lean.lean);
         assert_eq!(full.nodes.len(), 40);
         for (a, b) in lean.nodes.iter().zip(&full.nodes) {
@@ -771,6 +767,12 @@ mod tests {
             if let Some(status) = b.status.as_mut() {
                 assert!(status.node_info.is_some());
                 status.node_info = None;
+                for condition in status.conditions.iter_mut().flatten() {
+                    assert!(condition.message.is_some() && condition.last_heartbeat_time.is_some());
+                    condition.last_heartbeat_time = None;
+                    condition.message = None;
+                    condition.reason = None;
+                }
             }
             assert_eq!(a, &b, "only the skipped fields differ");
         }

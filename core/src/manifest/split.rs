@@ -260,6 +260,29 @@ fn item_field<'t>(item: &'t str, indent: usize, key: &str) -> Option<&'t str> {
 pub const UNUSED_FIELDS: &[(&str, &str)] =
     &[("metadata:", "managedFields:"), ("status:", "images:")];
 
+/// How much of the Nodes in large lists the reader reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeDetail {
+    /// Everything but [`UNUSED_FIELDS`].
+    Full,
+    /// What placement reads: not [`NODE_FIELDS_PLACEMENT_SKIPS`], and of each condition
+    /// only its type and status.
+    Placement,
+}
+
+impl NodeDetail {
+    /// A lean copy of a Node list item to decode, or `None` to decode the item as it is.
+    pub fn lean_node(self, item: &str, indent: usize) -> Option<String> {
+        match self {
+            Self::Full => without_unused_fields(item, indent),
+            Self::Placement => {
+                let lean = without_fields(item, indent, NODE_FIELDS_PLACEMENT_SKIPS);
+                without_condition_details(lean.as_deref().unwrap_or(item), indent).or(lean)
+            }
+        }
+    }
+}
+
 /// Fields of Nodes that placement, rollouts and node cards never read, on top of
 /// [`UNUSED_FIELDS`]; only `kubectl describe node` and `-o yaml` show them. Skipped by
 /// [`super::read::read_for_placement`].
@@ -334,9 +357,97 @@ pub fn without_fields(item: &str, indent: usize, fields: &[(&str, &str)]) -> Opt
     Some(out)
 }
 
+/// Keys of a Node's `status.conditions` entries that placement never reads (it reads
+/// `type` and `status`); skipped by [`super::read::read_for_placement`].
+const CONDITION_DETAILS: [&str; 4] = [
+    "lastHeartbeatTime:",
+    "lastTransitionTime:",
+    "message:",
+    "reason:",
+];
+
+/// A copy of a Node list item whose `status.conditions` entries keep only what placement
+/// reads: the values of [`CONDITION_DETAILS`] are dropped (a key on an entry's `- ` line
+/// stays, with a null value). Block style as kubectl prints it; `None` when there is
+/// nothing to drop.
+pub fn without_condition_details(item: &str, indent: usize) -> Option<String> {
+    let top = indent + 2;
+    let child = indent + 4;
+    let entry = child + 2;
+    let mut out = String::with_capacity(item.len());
+    let mut section = "";
+    let mut in_conditions = false;
+    let mut skipping = false;
+    let mut dropped = false;
+    for (at, line) in lines(item) {
+        let trimmed = line.trim_start_matches(' ');
+        let column = line.len() - trimmed.len();
+        let blank = trimmed.trim().is_empty();
+        if skipping {
+            if blank || column > entry {
+                continue;
+            }
+            skipping = false;
+        }
+        if blank {
+            out.push_str(line);
+            continue;
+        }
+        if at == 0 {
+            section = line.get(top..).unwrap_or("").trim_end();
+        } else if column == top {
+            section = trimmed.trim_end();
+            in_conditions = false;
+        } else if column == child && !trimmed.starts_with('-') {
+            in_conditions = section == "status:" && trimmed.trim_end() == "conditions:";
+        } else if column < child {
+            in_conditions = false;
+        }
+        if in_conditions {
+            let key = if column == child {
+                trimmed.strip_prefix("- ")
+            } else if column == entry {
+                Some(trimmed)
+            } else {
+                None
+            };
+            if let Some(detail) =
+                key.and_then(|k| CONDITION_DETAILS.iter().find(|d| k.starts_with(*d)))
+            {
+                if column == child {
+                    // The entry's first line: keep `- key:` (null), so the entry stays.
+                    out.push_str(&line[..child]);
+                    out.push_str("- ");
+                    out.push_str(detail);
+                    out.push('\n');
+                }
+                skipping = true;
+                dropped = true;
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    dropped.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn condition_details_are_dropped_and_the_rest_kept() {
+        let item = "- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n  status:\n    allocatable:\n      cpu: \"4\"\n    conditions:\n    - lastHeartbeatTime: \"2025-03-01T08:02:20Z\"\n      lastTransitionTime: \"2025-03-01T08:02:20Z\"\n      message: kubelet has sufficient memory\n        available, folded\n      reason: KubeletHasSufficientMemory\n      status: \"False\"\n      type: MemoryPressure\n    - message: |\n        block\n\n        text\n      status: \"True\"\n      type: Ready\n    nodeInfo:\n      message: kept\n";
+        let lean = without_condition_details(item, 0);
+        assert_eq!(
+            lean.as_deref(),
+            Some("- apiVersion: v1\n  kind: Node\n  metadata:\n    name: a\n  status:\n    allocatable:\n      cpu: \"4\"\n    conditions:\n    - lastHeartbeatTime:\n      status: \"False\"\n      type: MemoryPressure\n    - message:\n      status: \"True\"\n      type: Ready\n    nodeInfo:\n      message: kept\n")
+        );
+        assert_eq!(
+            without_condition_details("- kind: Node\n  metadata: {name: a}\n", 0),
+            None
+        );
+    }
 
     #[test]
     fn documents_split_at_markers_and_keep_line_offsets() {
