@@ -3,8 +3,8 @@
 //! of the first offending field.
 
 use super::visit::{containers_phrase, join_quote, pluralize, sorted_set, PodView};
-use super::{Control, Violation};
-use k8s_openapi::api::core::v1::{LifecycleHandler, Probe};
+use super::{violation, Control, Violation};
+use k8s_openapi::api::core::v1::{LifecycleHandler, Probe, SecurityContext};
 
 /// `capabilities_allowed_1_0`: what Baseline lets a container add.
 pub const BASELINE_CAPABILITIES: [&str; 13] = [
@@ -89,15 +89,6 @@ pub fn check_all(pod: &PodView<'_>) -> Vec<Violation> {
     .into_iter()
     .flatten()
     .collect()
-}
-
-fn violation(control: Control, reason: &str, detail: String, path: String) -> Option<Violation> {
-    Some(Violation {
-        control,
-        reason: reason.to_owned(),
-        detail,
-        path,
-    })
 }
 
 /// `privileged`: no container may set `securityContext.privileged: true`.
@@ -252,39 +243,55 @@ fn hosts_of(field: &str, http: Option<String>, tcp: Option<String>) -> Vec<(Stri
         .collect()
 }
 
-/// `appArmorProfile`: the profile fields may only be RuntimeDefault or Localhost, and the
-/// deprecated annotations only `runtime/default`, `localhost/*` or empty.
-fn app_armor(pod: &PodView<'_>) -> Option<Violation> {
+/// Who sets a profile type (`appArmorProfile`, `seccompProfile`) other than RuntimeDefault
+/// or Localhost: `"pod"` and the containers phrase, the types set, and the first field's
+/// path.
+fn forbidden_profile_types(
+    pod: &PodView<'_>,
+    field: &str,
+    pod_type: Option<&str>,
+    container_type: impl Fn(&SecurityContext) -> Option<&str>,
+) -> (Vec<String>, Vec<String>, Option<String>) {
     let allowed = |t: &str| t == "RuntimeDefault" || t == "Localhost";
     let mut setters = Vec::new();
     let mut values = Vec::new();
     let mut first = None;
-    if let Some(profile) = pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|s| s.app_armor_profile.as_ref())
-        .filter(|p| !allowed(&p.type_))
-    {
+    if let Some(type_) = pod_type.filter(|t| !allowed(t)) {
         setters.push("pod".to_owned());
-        values.push(profile.type_.clone());
-        first = Some("spec.securityContext.appArmorProfile.type".to_owned());
+        values.push(type_.to_owned());
+        first = Some(format!("spec.securityContext.{field}.type"));
     }
     let mut names = Vec::new();
     for c in &pod.containers {
-        if let Some(profile) = c
+        if let Some(type_) = c
             .security_context
-            .and_then(|s| s.app_armor_profile.as_ref())
-            .filter(|p| !allowed(&p.type_))
+            .and_then(&container_type)
+            .filter(|t| !allowed(t))
         {
             names.push(c.name);
-            values.push(profile.type_.clone());
-            first.get_or_insert_with(|| c.field("securityContext.appArmorProfile.type"));
+            values.push(type_.to_owned());
+            first.get_or_insert_with(|| c.field(&format!("securityContext.{field}.type")));
         }
     }
     if !names.is_empty() {
         setters.push(containers_phrase(&names));
     }
+    (setters, values, first)
+}
+
+/// `appArmorProfile`: the profile fields may only be RuntimeDefault or Localhost, and the
+/// deprecated annotations only `runtime/default`, `localhost/*` or empty.
+fn app_armor(pod: &PodView<'_>) -> Option<Violation> {
+    let (mut setters, values, mut first) = forbidden_profile_types(
+        pod,
+        "appArmorProfile",
+        pod.spec
+            .security_context
+            .as_ref()
+            .and_then(|s| s.app_armor_profile.as_ref())
+            .map(|p| p.type_.as_str()),
+        |s| s.app_armor_profile.as_ref().map(|p| p.type_.as_str()),
+    );
     let mut values = sorted_set(values);
     let mut annotations = Vec::new();
     for (key, value) in pod.meta.annotations.iter().flatten() {
@@ -428,36 +435,16 @@ pub fn proc_mount(pod: &PodView<'_>, control: Control) -> Option<Violation> {
 /// `seccompProfile_baseline` (policy 1.19+): an explicit profile must be RuntimeDefault or
 /// Localhost.
 fn seccomp(pod: &PodView<'_>) -> Option<Violation> {
-    let allowed = |t: &str| t == "RuntimeDefault" || t == "Localhost";
-    let mut setters = Vec::new();
-    let mut values = Vec::new();
-    let mut first = None;
-    if let Some(profile) = pod
-        .spec
-        .security_context
-        .as_ref()
-        .and_then(|s| s.seccomp_profile.as_ref())
-        .filter(|p| !allowed(&p.type_))
-    {
-        setters.push("pod".to_owned());
-        values.push(profile.type_.clone());
-        first = Some("spec.securityContext.seccompProfile.type".to_owned());
-    }
-    let mut names = Vec::new();
-    for c in &pod.containers {
-        if let Some(profile) = c
+    let (setters, values, first) = forbidden_profile_types(
+        pod,
+        "seccompProfile",
+        pod.spec
             .security_context
+            .as_ref()
             .and_then(|s| s.seccomp_profile.as_ref())
-            .filter(|p| !allowed(&p.type_))
-        {
-            names.push(c.name);
-            values.push(profile.type_.clone());
-            first.get_or_insert_with(|| c.field("securityContext.seccompProfile.type"));
-        }
-    }
-    if !names.is_empty() {
-        setters.push(containers_phrase(&names));
-    }
+            .map(|p| p.type_.as_str()),
+        |s| s.seccomp_profile.as_ref().map(|p| p.type_.as_str()),
+    );
     let path = first?;
     violation(
         Control::Seccomp,

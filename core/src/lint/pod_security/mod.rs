@@ -16,6 +16,16 @@ pub mod visit;
 
 pub use controls::Control;
 
+/// A violated control, ready to report (`Some`, for the checks' `Option` results).
+fn violation(control: Control, reason: &str, detail: String, path: String) -> Option<Violation> {
+    Some(Violation {
+        control,
+        reason: reason.to_owned(),
+        detail,
+        path,
+    })
+}
+
 use super::report::Level;
 use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;

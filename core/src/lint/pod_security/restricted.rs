@@ -3,7 +3,7 @@
 
 use super::baseline::proc_mount;
 use super::visit::{containers_phrase, join_quote, pluralize, sorted_set, PodView};
-use super::{Control, Violation};
+use super::{violation, Control, Violation};
 use k8s_openapi::api::core::v1::Volume;
 
 /// Runs every Restricted check on `pod`.
@@ -20,15 +20,6 @@ pub fn check_all(pod: &PodView<'_>) -> Vec<Violation> {
     .into_iter()
     .flatten()
     .collect()
-}
-
-fn violation(control: Control, reason: &str, detail: String, path: String) -> Option<Violation> {
-    Some(Violation {
-        control,
-        reason: reason.to_owned(),
-        detail,
-        path,
-    })
 }
 
 /// `allowPrivilegeEscalation` (policy 1.25): every container sets it to false; Windows

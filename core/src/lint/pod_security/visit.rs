@@ -3,7 +3,7 @@
 //! the text helpers the checks share (`pluralize`, `joinQuote`).
 
 use k8s_openapi::api::core::v1::{
-    ContainerPort, Lifecycle, PodSpec, Probe, SecurityContext, VolumeMount,
+    Container, ContainerPort, Lifecycle, PodSpec, Probe, SecurityContext, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -49,41 +49,35 @@ pub struct PodView<'a> {
     pub is_pod: bool,
 }
 
+impl<'a> ContainerRef<'a> {
+    /// An init or regular container at `path`.
+    fn of(c: &'a Container, path: String) -> Self {
+        Self {
+            name: &c.name,
+            path,
+            security_context: c.security_context.as_ref(),
+            ports: c.ports.as_deref().unwrap_or_default(),
+            probes: [
+                ("livenessProbe", c.liveness_probe.as_ref()),
+                ("readinessProbe", c.readiness_probe.as_ref()),
+                ("startupProbe", c.startup_probe.as_ref()),
+            ],
+            lifecycle: c.lifecycle.as_ref(),
+            volume_mounts: c.volume_mounts.as_deref().unwrap_or_default(),
+            ephemeral: false,
+        }
+    }
+}
+
 impl<'a> PodView<'a> {
     /// A pod: collects the containers of `spec`.
     pub fn new(meta: &'a ObjectMeta, spec: &'a PodSpec) -> Self {
         let mut containers = Vec::new();
         for (i, c) in spec.init_containers.iter().flatten().enumerate() {
-            containers.push(ContainerRef {
-                name: &c.name,
-                path: format!("spec.initContainers[{i}]"),
-                security_context: c.security_context.as_ref(),
-                ports: c.ports.as_deref().unwrap_or_default(),
-                probes: [
-                    ("livenessProbe", c.liveness_probe.as_ref()),
-                    ("readinessProbe", c.readiness_probe.as_ref()),
-                    ("startupProbe", c.startup_probe.as_ref()),
-                ],
-                lifecycle: c.lifecycle.as_ref(),
-                volume_mounts: c.volume_mounts.as_deref().unwrap_or_default(),
-                ephemeral: false,
-            });
+            containers.push(ContainerRef::of(c, format!("spec.initContainers[{i}]")));
         }
         for (i, c) in spec.containers.iter().enumerate() {
-            containers.push(ContainerRef {
-                name: &c.name,
-                path: format!("spec.containers[{i}]"),
-                security_context: c.security_context.as_ref(),
-                ports: c.ports.as_deref().unwrap_or_default(),
-                probes: [
-                    ("livenessProbe", c.liveness_probe.as_ref()),
-                    ("readinessProbe", c.readiness_probe.as_ref()),
-                    ("startupProbe", c.startup_probe.as_ref()),
-                ],
-                lifecycle: c.lifecycle.as_ref(),
-                volume_mounts: c.volume_mounts.as_deref().unwrap_or_default(),
-                ephemeral: false,
-            });
+            containers.push(ContainerRef::of(c, format!("spec.containers[{i}]")));
         }
         for (i, c) in spec.ephemeral_containers.iter().flatten().enumerate() {
             containers.push(ContainerRef {
