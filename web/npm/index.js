@@ -77,6 +77,16 @@ function inputError(thrown, texts) {
   return error;
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * The UTF-8 bytes of `text` for the core. The platform's encoder is native; a string
+ * handed over as it is would be copied by a JavaScript loop over every character.
+ */
+function utf8(text) {
+  return encoder.encode(String(text));
+}
+
 function guarded(texts, run) {
   ready();
   try {
@@ -94,12 +104,12 @@ export function version() {
 
 /** Placement of every DaemonSet in `yaml` over its nodes: the shape `dsim place -o json` prints. */
 export function place(yaml) {
-  return guarded({ "input.yaml": yaml }, () => JSON.parse(core.placeRaw(String(yaml))));
+  return guarded({ "input.yaml": yaml }, () => JSON.parse(core.placeRaw(utf8(yaml))));
 }
 
 function handle(yaml, options) {
   const texts = { "input.yaml": yaml, "to.yaml": options && options.to };
-  return guarded(texts, () => new core.RolloutHandle(String(yaml), JSON.stringify(options ?? {})));
+  return guarded(texts, () => new core.RolloutHandle(utf8(yaml), JSON.stringify(options ?? {})));
 }
 
 /** A whole simulated rollout: the shape `dsim rollout -o json` prints. */
@@ -202,7 +212,7 @@ export class Simulation {
  * prints (`objects`, each with its Pod Security level and findings), plus `warnings`.
  */
 export function lint(yaml) {
-  return guarded({ "input.yaml": yaml }, () => JSON.parse(core.lintRaw(String(yaml))));
+  return guarded({ "input.yaml": yaml }, () => JSON.parse(core.lintRaw(utf8(yaml))));
 }
 
 /**
@@ -215,7 +225,7 @@ export class KubectlSession {
 
   constructor(yaml, options = {}) {
     const opts = options ?? {};
-    this.#handle = guarded({ "input.yaml": yaml }, () => new core.KubectlSession(String(yaml), JSON.stringify(opts)));
+    this.#handle = guarded({ "input.yaml": yaml }, () => new core.KubectlSession(utf8(yaml), JSON.stringify(opts)));
   }
 
   /**

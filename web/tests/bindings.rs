@@ -18,7 +18,9 @@ fn json(text: &str) -> Value {
 
 #[wasm_bindgen_test]
 fn place_raw_returns_the_report() {
-    let report = place_raw(GOOD).map(|t| json(&t)).unwrap_or(Value::Null);
+    let report = place_raw(GOOD.as_bytes())
+        .map(|t| json(&t))
+        .unwrap_or(Value::Null);
     assert_eq!(report["daemonSets"][0]["desiredNumberScheduled"], 2);
     assert_eq!(report["daemonSets"][0]["nodes"][1]["node"], "n2");
 }
@@ -26,12 +28,17 @@ fn place_raw_returns_the_report() {
 #[wasm_bindgen_test]
 fn place_raw_rejects_bad_yaml() {
     // The indentation error on the last line is a syntax error.
-    assert!(place_raw(CLUSTER).is_err());
+    assert!(place_raw(CLUSTER.as_bytes()).is_err());
+    // Bytes that are not UTF-8 are an input error, not a panic.
+    assert!(place_raw(b"kind: Node\nmetadata: {name: \xff}\n").is_err());
 }
 
 #[wasm_bindgen_test]
 fn rollout_handle_steps_through_states() {
-    let handle = RolloutHandle::new(GOOD, r#"{"setImage": "a=agent:2", "readyAfter": 1}"#);
+    let handle = RolloutHandle::new(
+        GOOD.as_bytes(),
+        r#"{"setImage": "a=agent:2", "readyAfter": 1}"#,
+    );
     let Ok(handle) = handle else {
         panic!("the rollout should simulate");
     };

@@ -451,20 +451,10 @@ fn read_one(name: &str) -> Result<String, Diagnostic> {
             ),
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
-        Diagnostic {
-            file: name.to_owned(),
-            line: u32::try_from(line).ok(),
-            column: u32::try_from(column).ok(),
-            path: String::new(),
-            message: "the input is not UTF-8 text (is it a binary file?)".to_owned(),
-        }
-    })
+    String::from_utf8(bytes).map_err(
+        |e| match daemonset_sim::manifest::utf8(name, e.as_bytes()) {
+            Err(at) => at,
+            Ok(_) => Diagnostic::file(name, e.to_string()),
+        },
+    )
 }

@@ -36,6 +36,27 @@ impl Diagnostic {
     }
 }
 
+/// `bytes` as text, or where it stops being UTF-8: the line and column (in characters) of
+/// the first byte that is not, in a diagnostic about `file`.
+pub fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Diagnostic {
+            file: file.to_owned(),
+            line: u32::try_from(line).ok(),
+            column: u32::try_from(column).ok(),
+            path: String::new(),
+            message: "the input is not UTF-8 text (is it a binary file?)".to_owned(),
+        }
+    })
+}
+
 impl fmt::Display for Diagnostic {
     /// `FILE:LINE:COL: path: message`, leaving out what is unknown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -56,6 +77,18 @@ impl fmt::Display for Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_points_at_the_first_byte_that_is_not() {
+        assert_eq!(utf8("a.yaml", b"kind: Node\n"), Ok("kind: Node\n"));
+        let Err(d) = utf8("a.yaml", b"kind: Node\nname: \xc3\xa9t\xe9\n") else {
+            panic!("not UTF-8");
+        };
+        assert_eq!(
+            d.to_string(),
+            "a.yaml:2:9: the input is not UTF-8 text (is it a binary file?)"
+        );
+    }
 
     #[test]
     fn display_leaves_out_unknown_parts() {

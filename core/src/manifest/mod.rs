@@ -4,6 +4,7 @@
 //! `kubectl get nodes -o yaml` prints them. DaemonSets, Nodes, Pods, PriorityClasses and
 //! Namespaces become k8s-openapi objects; other kinds are skipped with a warning.
 
+pub mod block;
 pub mod decode;
 pub mod diagnostic;
 pub mod document;
@@ -15,7 +16,7 @@ pub mod tree;
 pub mod typed;
 pub mod validate;
 
-pub use diagnostic::Diagnostic;
+pub use diagnostic::{utf8, Diagnostic};
 pub use path::FieldPath;
 pub use read::{read, read_for_placement, Source};
 

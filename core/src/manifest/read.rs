@@ -1,6 +1,7 @@
 //! Reading sources: files of YAML or JSON, each a stream of documents, each document an
 //! object or a `kind: List` of objects, into the typed objects the simulator uses.
 
+use super::block;
 use super::diagnostic::Diagnostic;
 use super::document::{DecodeError, Document};
 use super::locate::locate;
@@ -664,8 +665,14 @@ fn decode_valid_item(
         Kind::Pod => split::without_unused_fields(item.text, indent),
         Kind::DaemonSet | Kind::PriorityClass | Kind::Namespace => None,
     };
-    let mut one: Vec<Tree> = serde_yaml::from_str(lean.as_deref().unwrap_or(item.text)).ok()?;
-    let element = one.pop().filter(|_| one.is_empty())?;
+    let text = lean.as_deref().unwrap_or(item.text);
+    let element = match block::read_item(text) {
+        Some(element) => element,
+        None => {
+            let mut one: Vec<Tree> = serde_yaml::from_str(text).ok()?;
+            one.pop().filter(|_| one.is_empty())?
+        }
+    };
     let (object, unknown) = kind.decode(Document(element)).ok()?;
     // Anything to report goes the general way, which parses the item as written and so
     // also sees damage next to the blocks dropped above.

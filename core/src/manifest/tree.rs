@@ -62,7 +62,7 @@ impl<'t> Tree<'t> {
 }
 
 /// The first key that occurs twice among `entries`, if any.
-fn repeated_key<'e>(entries: &'e [(Cow<'_, str>, Tree<'_>)]) -> Option<&'e str> {
+pub(super) fn repeated_key<'e>(entries: &'e [(Cow<'_, str>, Tree<'_>)]) -> Option<&'e str> {
     if entries.len() <= 16 {
         return entries
             .iter()

@@ -128,6 +128,12 @@ impl PlacementReport {
         out
     }
 
+    /// The report as compact JSON (no indentation): the same document as [`Self::to_json`],
+    /// a third of its size, for programs rather than people (the npm package).
+    pub fn to_compact_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("\"{e}\""))
+    }
+
     /// A kubectl-style table per DaemonSet, reasons under each node, warnings last.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -222,5 +228,16 @@ mod tests {
                 "{sets} sets, {warnings} warnings"
             );
         }
+    }
+
+    #[test]
+    fn compact_json_is_the_same_document_without_indentation() {
+        let r = report(3, 2);
+        let compact = r.to_compact_json();
+        assert!(!compact.contains('\n'), "{compact}");
+        let a: serde_json::Value = serde_json::from_str(&compact).unwrap_or_default();
+        let b: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap_or_default();
+        assert_eq!(a, b);
+        assert_eq!(a["daemonSets"].as_array().map(Vec::len), Some(3));
     }
 }
