@@ -463,6 +463,24 @@ test("a 5,000-node kubectl dump goes from file to verdicts", { skip: !process.en
   assert.match(described, /Annotations: +(?!<none>)\S+/);
   assert.match(described, /Kubelet Version: +v\d/);
   assert.ok((await page.locator("[data-node]").count()) <= 300);
+  // Too large for localStorage, the dump is kept in IndexedDB and read back on reload.
+  const desired = await attr(page, "[data-desired]", "data-desired");
+  await page.waitForFunction(() => localStorage.getItem("daemonset-sim:cluster:indexeddb") !== null, null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => localStorage.getItem("daemonset-sim:cluster:indexeddb")), String(dump.length));
+  assert.equal(await page.evaluate(() => localStorage.getItem("daemonset-sim:cluster")), null);
+  const reloaded = Date.now();
+  await page.reload();
+  await page.waitForFunction((d) => document.querySelector("[data-desired]")?.dataset.desired === d && !document.querySelector("[data-restoring]"), desired, { timeout: 60000 });
+  console.log(`# reload to verdicts, the dump read back from IndexedDB: ${Date.now() - reloaded} ms`);
+  assert.match(await page.textContent('[data-editor="cluster-summary"]'), /29\.4 MB of cluster YAML/);
+  // A small cluster loaded over it is what the next reload shows.
+  const small = "apiVersion: v1\nkind: Node\nmetadata:\n  name: only-node\n";
+  await page.setInputFiles('[data-load="cluster"]', { name: "small.yaml", mimeType: "text/yaml", buffer: Buffer.from(small) });
+  await page.waitForSelector('[data-node="only-node"]');
+  await page.reload();
+  await page.waitForSelector('[data-node="only-node"]');
+  assert.equal(await page.locator('[data-editor="cluster"]').inputValue(), small);
+  assert.equal(await page.evaluate(() => localStorage.getItem("daemonset-sim:cluster:indexeddb")), null);
   await ctx.close();
 });
 
@@ -486,11 +504,23 @@ test("the npm package's widget mounts into a page", { skip: !process.env.DSIM_NP
       setImage: "agent=agent:2",
       brokenImage: true,
       step: 1000,
+      shareUrl: "https://playground.example/daemonset-sim/",
     });
   });
   await page.waitForSelector('#second [data-desired="2"]');
   assert.equal(await attr(page, '#second [data-node="c"]', "data-pod"), "none");
   await page.waitForSelector('#second [data-rollout-outcome="stalled"]');
+  // Without `shareUrl` a widget has no share button; with it, links lead to that page
+  // and the host page's address stays as it was.
+  assert.equal(await page.locator('#sim [data-action="share"]').count(), 0);
+  const address = page.url();
+  await page.click('#second [data-action="share"]');
+  await page.waitForSelector('#second [data-share="link"]');
+  const link = await page.inputValue('#second [data-share="link"]');
+  assert.ok(link.startsWith("https://playground.example/daemonset-sim/#yaml="), link);
+  assert.match(link, /&setImage=agent%3Dagent%3A2&brokenImage=1&step=\d+&edit=kubectl%20taint%20nodes%20c%20dedicated%3Ddb%3ANoSchedule/);
+  assert.equal(page.url(), address);
+  await page.waitForSelector('#second [data-share="note"]');
   await ctx.close();
 });
 

@@ -16,8 +16,10 @@ export interface PlaygroundOptions {
   step?: number;
   /** Node edits as kubectl commands (`"kubectl cordon worker-1"`, `"kubectl taint nodes gpu-1 k=v:NoSchedule"`), applied in order. */
   edits?: string[];
-  /** Keep what the reader types in `localStorage` under this key. */
+  /** Keep what the reader types in this browser under this key (`localStorage`, IndexedDB for texts over 2 MB), and on the next visit show it instead of `yaml` and `cluster`. */
   storageKey?: string;
+  /** The address of a playground page (e.g. `"https://example.com/playground/"`): the widget gets a share button whose links (`#yaml=...`) open the scenario there. The host page's address is left alone. Without it, no share button. */
+  shareUrl?: string;
 }
 
 /** Loads the widget's WebAssembly module (idempotent). */

@@ -34,7 +34,10 @@ export function splitStream(text) {
  * `brokenImage` (the new image cannot be pulled), `faults` (`"SECONDS:ACTION[:NODE]"`, as
  * `dsim rollout --at` takes them), `step` (the rollout step to show), `edits` (node edits
  * as kubectl commands, e.g. `"kubectl cordon worker-1"`, applied in order), `storageKey`
- * (keep what the reader types in localStorage under this key).
+ * (keep what the reader types in this browser under this key, and show it again on the
+ * next visit instead of `yaml` and `cluster`), `shareUrl` (the address of a playground page:
+ * the widget then has a share button whose links open the scenario there; the host page's
+ * address is left alone).
  */
 export async function mount(element, options = {}) {
   const target = typeof element === "string" ? document.querySelector(element) : element;
@@ -46,6 +49,8 @@ export async function mount(element, options = {}) {
   } else if (options.yaml !== undefined || options.cluster !== undefined) {
     texts = { daemonSet: options.yaml ?? "", cluster: options.cluster ?? "" };
   }
-  const { setImage, brokenImage, faults, step, edits, storageKey } = options;
-  mountPlayground(target, JSON.stringify({ ...texts, setImage, brokenImage, faults, step, edits, storageKey }));
+  const { setImage, brokenImage, faults, step, edits, storageKey, shareUrl } = options;
+  const restore = storageKey !== undefined;
+  const share = shareUrl === undefined ? undefined : String(shareUrl);
+  mountPlayground(target, JSON.stringify({ ...texts, setImage, brokenImage, faults, step, edits, storageKey, restore, share }));
 }

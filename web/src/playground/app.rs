@@ -7,6 +7,7 @@ use super::edits::{self, NodeEdit};
 use super::faults::{self, Fault};
 use super::lessons::Lessons;
 use super::presets::{CLUSTER, PRESETS};
+use super::storage;
 use super::terminal::Terminal;
 use super::Same;
 use base64::Engine as _;
@@ -22,9 +23,6 @@ const MAX_CARDS: usize = 240;
 
 /// The text of an editor, shared rather than copied (cluster dumps run to tens of MB).
 type Text = Rc<str>;
-
-/// Texts above this size are not kept in `localStorage` (browsers allow a few MB).
-const MAX_SAVED: usize = 2 * 1024 * 1024;
 
 /// Texts above this size are summarised instead of drawn in the editor, unless asked.
 const LARGE_TEXT: usize = 512 * 1024;
@@ -55,8 +53,42 @@ pub struct AppProps {
     pub step: usize,
     /// Node edits as kubectl commands, applied in order over the cluster text.
     pub edits: Vec<String>,
-    /// Where to keep the texts in `localStorage`, if anywhere.
+    /// Where to keep the texts in the browser, if anywhere.
     pub storage_key: Option<String>,
+    /// Saved texts too large for `localStorage`, to read back from IndexedDB at start.
+    pub large_saved: LargeSaved,
+    /// Where the share button's links lead.
+    pub share: ShareTo,
+}
+
+/// Where share links lead.
+#[derive(Debug, PartialEq, Clone, Default)]
+pub enum ShareTo {
+    /// No share button (a widget that was not told where a playground is).
+    #[default]
+    Nowhere,
+    /// The page's own address: the link goes into the address bar (the playground's page).
+    AddressBar,
+    /// A playground page elsewhere (for a widget): the link is copied and shown, and the
+    /// host page's address is left alone.
+    Page(String),
+}
+
+/// The sizes in bytes of the saved texts to read back from IndexedDB (the editors start
+/// empty and fill when they are read).
+#[derive(Debug, PartialEq, Clone, Copy, Default)]
+pub struct LargeSaved {
+    /// The DaemonSet editor's text.
+    pub daemon_set: Option<usize>,
+    /// The cluster editor's text.
+    pub cluster: Option<usize>,
+}
+
+impl LargeSaved {
+    /// True while some text is still to be read back.
+    fn pending(self) -> bool {
+        self.daemon_set.is_some() || self.cluster.is_some()
+    }
 }
 
 /// Reads a dropped or chosen file as text into `target` (UTF-8; YAML or JSON). The bytes
@@ -89,16 +121,6 @@ fn dropped_file(e: &DragEvent) -> Option<web_sys::File> {
     e.data_transfer()
         .and_then(|t| t.files())
         .and_then(|files| files.get(0))
-}
-
-fn save(key: Option<&str>, name: &str, text: &str) {
-    let Some(key) = key else { return };
-    if text.len() > MAX_SAVED {
-        return;
-    }
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = storage.set_item(&format!("{key}:{name}"), text);
-    }
 }
 
 fn run_rollout(analysis: &Analysis, update: &Scenario) -> Result<Rollout, String> {
@@ -254,6 +276,7 @@ pub fn app(props: &AppProps) -> Html {
         (!problems.is_empty()).then(|| Err(problems.join("\n")))
     });
     let share_note = use_state(|| None::<&'static str>);
+    let share_link = use_state(|| None::<String>);
     let command = use_state(String::new);
     // The texts are read a moment after typing stops, so that a large cluster dump is
     // not re-read on every keystroke; the editors themselves update at once.
@@ -305,16 +328,72 @@ pub fn app(props: &AppProps) -> Html {
         |(ds, cluster, edits)| analyse(&ds.0, &cluster.0, edits),
     );
 
+    // Large saved texts are read back once, at start; until then they are not saved over.
+    let restoring = use_state(|| props.large_saved);
+    let restore_failed = use_state(|| None::<String>);
+    {
+        let key = props.storage_key.clone();
+        let restoring = restoring.clone();
+        let restore_failed = restore_failed.clone();
+        let targets = [
+            (
+                "daemonset",
+                "DaemonSet",
+                props.large_saved.daemon_set,
+                ds_text.clone(),
+            ),
+            (
+                "cluster",
+                "cluster",
+                props.large_saved.cluster,
+                cluster_text.clone(),
+            ),
+        ];
+        let file_loaded = file_loaded.clone();
+        use_effect_with((), move |()| {
+            let Some(key) = key.filter(|_| restoring.pending()) else {
+                return;
+            };
+            yew::platform::spawn_local(async move {
+                let mut lost = Vec::new();
+                for (name, label, size, target) in targets {
+                    let Some(size) = size else { continue };
+                    match storage::load_large(&key, name).await {
+                        Some(text) => {
+                            let text = Text::from(text);
+                            storage::restored(&key, name, &text);
+                            *file_loaded.borrow_mut() = true;
+                            target.set(text);
+                        }
+                        None => lost.push(format!(
+                            "The {label} saved in this browser ({:.1} MB) could not be read back: the browser's storage was cleared.",
+                            size as f64 / 1e6
+                        )),
+                    }
+                }
+                if !lost.is_empty() {
+                    restore_failed.set(Some(lost.join(" ")));
+                }
+                restoring.set(LargeSaved::default());
+            });
+        });
+    }
     {
         let key = props.storage_key.clone();
         use_effect_with(
             (
                 Same(Text::clone(&ds_text)),
                 Same(Text::clone(&cluster_text)),
+                *restoring,
             ),
-            move |(ds, cluster)| {
-                save(key.as_deref(), "daemonset", &ds.0);
-                save(key.as_deref(), "cluster", &cluster.0);
+            move |(ds, cluster, restoring)| {
+                let Some(key) = key else { return };
+                if restoring.daemon_set.is_none() {
+                    storage::save(&key, "daemonset", &ds.0);
+                }
+                if restoring.cluster.is_none() {
+                    storage::save(&key, "cluster", &cluster.0);
+                }
             },
         );
     }
@@ -638,6 +717,8 @@ pub fn app(props: &AppProps) -> Html {
         let edits = edits.clone();
         let shown = shown.clone();
         let share_note = share_note.clone();
+        let share_link = share_link.clone();
+        let share_to = props.share.clone();
         Callback::from(move |_: MouseEvent| {
             let stream = format!("{}\n---\n{}", ds_text.trim_end(), cluster_text.trim_start());
             let scenario = shown
@@ -649,9 +730,28 @@ pub fn app(props: &AppProps) -> Html {
             let Some(window) = web_sys::window() else {
                 return;
             };
-            let _ = window.location().set_hash(&hash);
-            let Ok(href) = window.location().href() else {
-                return;
+            let (href, not_copied) = match &share_to {
+                ShareTo::Nowhere => return,
+                ShareTo::AddressBar => {
+                    let _ = window.location().set_hash(&hash);
+                    let Ok(href) = window.location().href() else {
+                        return;
+                    };
+                    share_link.set(None);
+                    (
+                        href,
+                        "the link is in the address bar (the browser did not allow copying)",
+                    )
+                }
+                ShareTo::Page(page) => {
+                    let page = page.split('#').next().unwrap_or_default();
+                    let href = format!("{page}#{hash}");
+                    share_link.set(Some(href.clone()));
+                    (
+                        href,
+                        "copy the link below (the browser did not allow copying)",
+                    )
+                }
             };
             let copied = window.navigator().clipboard().write_text(&href);
             let share_note = share_note.clone();
@@ -659,9 +759,7 @@ pub fn app(props: &AppProps) -> Html {
                 share_note.set(Some(
                     match wasm_bindgen_futures::JsFuture::from(copied).await {
                         Ok(_) => "link copied",
-                        Err(_) => {
-                            "the link is in the address bar (the browser did not allow copying)"
-                        }
+                        Err(_) => not_copied,
                     },
                 ));
             });
@@ -729,6 +827,12 @@ pub fn app(props: &AppProps) -> Html {
                 </div>
                 <div class="editor">
                     <label for="editor-cluster">{ "Cluster: Nodes (a " }<code>{ "kubectl get nodes -o yaml" }</code>{ " dump works), optionally Pods" }</label>
+                    if let Some(size) = restoring.cluster {
+                        <p class="note" data-restoring="cluster" role="status">{ format!("Reading back the cluster saved in this browser ({:.1} MB)…", size as f64 / 1e6) }</p>
+                    }
+                    if let Some(lost) = &*restore_failed {
+                        <p class="note" data-restoring="failed" role="alert">{ lost }</p>
+                    }
                     if cluster_text.len() > LARGE_TEXT && !*edit_large {
                         <div class="large" data-editor="cluster-summary" ondrop={drop_into(&cluster_text)} ondragover={allow_drop}>
                             <p>{ format!("{:.1} MB of cluster YAML ({} lines), too large to draw as text quickly.", cluster_text.len() as f64 / 1e6, *cluster_lines) }</p>
@@ -753,9 +857,14 @@ pub fn app(props: &AppProps) -> Html {
                     </label>
                     <label><input type="checkbox" checked={*fail} onchange={on_fail} />{ " the new image cannot be pulled" }</label>
                     <button type="submit" data-action="start-update">{ "Start update" }</button>
-                    <button type="button" onclick={on_share} data-action="share">{ "Copy share link" }</button>
+                    if props.share != ShareTo::Nowhere {
+                        <button type="button" onclick={on_share} data-action="share">{ "Copy share link" }</button>
+                    }
                     if let Some(note) = *share_note {
                         <span class="share-note" data-share="note" role="status">{ note }</span>
+                    }
+                    if let Some(link) = &*share_link {
+                        <input class="share-link" type="text" readonly=true value={link.clone()} aria-label="Share link" data-share="link" onfocus={Callback::from(|e: FocusEvent| { let input: HtmlInputElement = e.target_unchecked_into(); input.select(); })} />
                     }
                 </form>
                 if let Some(message) = rollout_error.as_ref() {

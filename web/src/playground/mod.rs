@@ -12,9 +12,10 @@ mod edits;
 mod faults;
 mod lessons;
 mod presets;
+mod storage;
 mod terminal;
 
-use app::{App, AppProps};
+use app::{App, AppProps, LargeSaved, ShareTo};
 use std::rc::Rc;
 
 /// An `Rc` compared by address: the same text, manifests or rollout, not equal copies.
@@ -37,7 +38,12 @@ use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 /// example and the sample cluster). `setImage` starts that update, with its new image
 /// unpullable under `brokenImage`, the faults (as `dsim rollout --at` takes them) and
 /// shown at `step`; `edits` are node edits as the kubectl box takes them, applied in
-/// order. With `storageKey`, whatever the user types is saved in `localStorage` under it.
+/// order. `"share"` says where the share button's links lead: `"address-bar"` (the page's
+/// own address, set when the button is pressed), or the address of a playground page (the
+/// link is copied and shown; the page's address is left alone); without it, there is no
+/// share button. With `storageKey`, whatever the user types is saved in the browser under it
+/// (`localStorage`, and IndexedDB for texts over 2 MB); with `"restore": true` as well, the
+/// texts saved there, if any, replace the ones given.
 ///
 /// # Errors
 /// When `options` is not JSON.
@@ -49,8 +55,31 @@ pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), 
         serde_json::from_str(options).map_err(|e| JsError::new(&format!("options: {e}")))?
     };
     let text = |key: &str| o[key].as_str().map(str::to_owned);
+    let storage_key = text("storageKey");
+    let restore = o["restore"].as_bool() == Some(true);
+    let saved = |name: &str| {
+        storage_key
+            .as_deref()
+            .filter(|_| restore)
+            .and_then(|key| storage::saved(key, name))
+    };
+    let (saved_ds, saved_cluster) = (saved("daemonset"), saved("cluster"));
+    let mut large_saved = LargeSaved::default();
     let fresh = text("daemonSet").is_none() && text("cluster").is_none();
-    let (daemon_set, cluster) = if fresh {
+    let (daemon_set, cluster) = if saved_ds.is_some() || saved_cluster.is_some() {
+        let local = |saved: Option<storage::Saved>, large: &mut Option<usize>| match saved {
+            Some(storage::Saved::Local(text)) => text,
+            Some(storage::Saved::Large(size)) => {
+                *large = Some(size);
+                String::new()
+            }
+            None => String::new(),
+        };
+        (
+            local(saved_ds, &mut large_saved.daemon_set),
+            local(saved_cluster, &mut large_saved.cluster),
+        )
+    } else if fresh {
         (
             presets::PRESETS[0].daemon_set.to_owned(),
             presets::CLUSTER.to_owned(),
@@ -76,7 +105,13 @@ pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), 
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(0),
         edits: strings("edits")?,
-        storage_key: text("storageKey"),
+        storage_key,
+        large_saved,
+        share: match text("share").as_deref() {
+            None | Some("") => ShareTo::Nowhere,
+            Some("address-bar") => ShareTo::AddressBar,
+            Some(page) => ShareTo::Page(page.to_owned()),
+        },
     };
     yew::Renderer::<App>::with_root_and_props(element, props).render();
     Ok(())
