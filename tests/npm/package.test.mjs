@@ -73,6 +73,14 @@ test("Simulation steps forward and back, and seeks", () => {
   assert.deepEqual(s.seek(0), start, "seeking back to 0 gives the first state again");
   assert.equal(s.back().index, 0);
   assert.deepEqual(s.seek(1), first);
+  // A node tainted during the update says why it has no pod from then on.
+  s.apply({ setImage: "fluentd=fluentd:v1.15", at: ["1:taint:worker-2:dedicated=db:NoExecute"] });
+  const worker2 = (state) => state.nodes.find((n) => n.name === "worker-2");
+  assert.deepEqual(worker2(s.seek(0)).reasons, []);
+  const tainted = worker2(s.seek(s.length));
+  assert.equal(tainted.shouldRun, false);
+  assert.equal(tainted.reasons[0].code, "UntoleratedTaint");
+  assert.match(tainted.reasons[0].message, /untolerated taint \{dedicated: db\}/);
   s.free();
 });
 

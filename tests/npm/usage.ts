@@ -11,6 +11,7 @@ const outcome: "complete" | "stalled" = r.outcome;
 const s = new Simulation(yaml);
 s.apply({ to: yaml });
 const n: number = s.step().status.numberAvailable;
+const why: string[] = s.state().nodes.flatMap((node) => node.reasons.map((reason) => reason.code));
 const lintReport = lint(yaml);
 const level: "privileged" | "baseline" | "restricted" = lintReport.objects[0].podSecurity;
 const errors = lintReport.objects.flatMap((o) => o.findings).filter((f) => f.severity === "error");
@@ -25,4 +26,4 @@ try {
   const line: number | null = (e as InputError).errors[0].line;
   console.log(line);
 }
-console.log(version(), running, pod, outcome, n, level, errors.length, code, out);
+console.log(version(), running, pod, outcome, n, why, level, errors.length, code, out);

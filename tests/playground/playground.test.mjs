@@ -284,6 +284,14 @@ test("faults from a card change the rollout: a deleted pod, a drain, a NoExecute
   assert.equal(await page.textContent('[data-node="worker-2"] [data-flag="cordoned"]'), "cordoned");
   assert.equal(await attr(page, '[data-node="worker-3"]', "data-pod"), "none");
   assert.match(await page.textContent('[data-node="worker-3"] .taints'), /node\.kubernetes\.io\/out-of-service=nodeshutdown:NoExecute/);
+  // The card says why, as the controller sees the node at that moment; not before.
+  assert.match(await page.textContent('[data-node="worker-3"] .reasons'), /untolerated taint \{node\.kubernetes\.io\/out-of-service: nodeshutdown\}/);
+  await page.fill('input[aria-label="Timeline"]', "0");
+  await page.waitForFunction(() => document.querySelector('[data-node="worker-3"]').dataset.pod === "running");
+  assert.doesNotMatch(await page.textContent('[data-node="worker-3"] .reasons'), /untolerated taint/);
+  assert.match(await page.textContent('[data-node="worker-3"] .reasons'), /the node is cordoned/);
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
+  await page.fill('input[aria-label="Timeline"]', await attr(page, 'input[aria-label="Timeline"]', "max"));
   assert.equal(await attr(page, "[data-desired]", "data-desired"), "2");
   assert.match(await page.textContent(".outcome"), /all 2 nodes that should run the pod run revision/);
   await ctx.close();

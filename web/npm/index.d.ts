@@ -192,6 +192,8 @@ export interface NodeState {
   shouldContinueRunning: boolean;
   /** `key=value:Effect`. */
   taints: string[];
+  /** Why no new pod of the current template would run here at this moment (or notes on a surprising yes). */
+  reasons: Reason[];
   pods: PodState[];
 }
 

@@ -530,6 +530,11 @@ impl<'m> Engine<'m> {
                 .iter()
                 .map(taints::kubectl_form)
                 .collect(),
+            reasons: if node.present {
+                node.verdict.reasons.clone()
+            } else {
+                Vec::new()
+            },
             pods: node.pods.clone(),
         }
     }

@@ -1,6 +1,7 @@
 //! The simulated cluster at one moment: daemon pods with their revision and readiness,
 //! nodes with what the controller decides for them, and the DaemonSet's status.
 
+use crate::placement::Reason;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -64,6 +65,9 @@ pub struct NodeState {
     pub should_continue_running: bool,
     /// The node's taints, as `key=value:Effect`.
     pub taints: Vec<String>,
+    /// Why no pod of the current template would run here (or notes on a surprising yes),
+    /// as placement words it, at this moment.
+    pub reasons: Vec<Reason>,
     /// The daemon pods on the node, in the controller's order (scheduled first, oldest
     /// first, then by name).
     pub pods: Vec<SimPod>,
@@ -190,6 +194,8 @@ pub struct NodeView<'a> {
     pub should_continue_running: bool,
     /// Taints as `key=value:Effect`.
     pub taints: &'a [String],
+    /// Why no pod of the current template would run here, at this moment.
+    pub reasons: &'a [Reason],
     /// Daemon pods, in the controller's order.
     pub pods: Vec<PodView<'a>>,
 }
@@ -221,6 +227,7 @@ impl State {
                     should_run: n.should_run,
                     should_continue_running: n.should_continue_running,
                     taints: &n.taints,
+                    reasons: &n.reasons,
                     pods: n
                         .pods
                         .iter()
@@ -279,6 +286,7 @@ mod tests {
             should_run: true,
             should_continue_running: true,
             taints: Vec::new(),
+            reasons: Vec::new(),
             pods: Vec::new(),
         }
     }

@@ -1073,6 +1073,8 @@ fn view_cluster(
                         now_flags.push("NotReady");
                     }
                     taints.clone_from(&node.taints);
+                    // Why not, as the controller sees the node at this moment.
+                    reasons = node.reasons.iter().map(|r| r.message.to_string()).collect();
                     let min_ready = state.map_or(0, |s| s.min_ready);
                     let now = state.map_or(0, |s| s.time);
                     let pod = match node.pods.first() {
