@@ -5,6 +5,8 @@
 //! `dsim rollout` of one of them (maxUnavailable 10%) to its end with its peak memory,
 //! against js-yaml merely parsing the same dump in Node.js, and runs the core's in-process
 //! benchmark when it exists. A missing or failing `dsim` is reported and the js-yaml half still runs.
+//! It also checks the npm package's two wasm modules against their gzipped size budgets and
+//! shows which crates take their space.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use crate::cmd::{self, ok, step, warn};
 use crate::gen::{self, BenchInputs};
-use crate::site::relative;
+use crate::site::{self, relative, WEB_WASM_STEM};
+use crate::wasm_size;
 use crate::{Error, Result};
 
 /// The wanted ratio of dsim's time to js-yaml's (at most).
@@ -74,7 +77,66 @@ pub fn run(nodes: usize, runs: usize) -> Result<()> {
         warn(&format!("npm place(): {err}"));
     }
 
+    wasm_size_budgets();
+
     run_core_bench(&dir)
+}
+
+/// The npm package's wasm module at most, gzipped, in bytes (200 KB).
+const NPM_WASM_BUDGET: u64 = 200_000;
+
+/// The playground's wasm module at most, gzipped, in bytes (400 KB).
+const PLAYGROUND_WASM_BUDGET: u64 = 400_000;
+
+/// The two shipped wasm modules of the npm package (built by [`npm_place`]) against their
+/// gzipped budgets, then what takes the space in each, from copies built with names into
+/// `target/size`. Only warns when something is missing or fails.
+fn wasm_size_budgets() {
+    println!();
+    step("wasm size budgets");
+    let package = cmd::target_dir().join("npm").join("package");
+    let wasm = format!("{WEB_WASM_STEM}_bg.wasm");
+    let modules = [
+        ("npm module", package.join(&wasm), NPM_WASM_BUDGET, false),
+        (
+            "playground module",
+            package.join("playground").join(&wasm),
+            PLAYGROUND_WASM_BUDGET,
+            true,
+        ),
+    ];
+    for (label, path, budget, _) in &modules {
+        if let Err(err) = print_budget(label, path, *budget) {
+            warn(&format!("{label}: {err}"));
+        }
+    }
+    for (label, _, _, playground) in &modules {
+        println!();
+        step(&format!("what takes the space in the {label}"));
+        let named =
+            wasm_size::build_named(*playground).and_then(|named| wasm_size::report(label, &named));
+        if let Err(err) = named {
+            warn(&format!("{label}: {err}"));
+        }
+    }
+}
+
+/// Prints the raw and gzipped sizes of the module at `path` and whether the gzipped size
+/// is within `budget` bytes.
+fn print_budget(label: &str, path: &Path, budget: u64) -> Result<()> {
+    let data = std::fs::read(path)
+        .map_err(|e| Error::msg(format!("reading {}: {e}", relative(path).display())))?;
+    let raw = u64::try_from(data.len()).unwrap_or(u64::MAX);
+    let gzipped = site::gzip_len(&data)?;
+    let verdict = if gzipped <= budget { "met" } else { "NOT met" };
+    println!("    {label}: {}", relative(path).display());
+    println!(
+        "      {}, gzipped {}, budget <= {} KB gzipped: {verdict}",
+        cmd::bytes(raw),
+        cmd::bytes(gzipped),
+        budget / 1000
+    );
+    Ok(())
 }
 
 /// The npm package's `place()` on the same dump inside Node.js, against js-yaml parsing

@@ -11,6 +11,7 @@ mod serve;
 mod site;
 mod test;
 mod tools;
+mod wasm_size;
 
 use std::fmt;
 use std::process::ExitCode;

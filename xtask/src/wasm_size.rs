@@ -1,0 +1,690 @@
+//! What takes the space in a WebAssembly module: its code bytes grouped by crate (and, for
+//! `daemonset_sim`, by module), and its other sections.
+//!
+//! The shipped modules are stripped, so [`build_named`] builds a copy that keeps the `name`
+//! custom section (the mangled Rust symbol of every function), and [`analyse`] reads it:
+//! the binary format is parsed here directly (magic and version, then sections of `id`,
+//! LEB128 size and payload), without a wasm crate.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::cmd;
+use crate::site::{relative, WEB_CRATE, WEB_WASM_STEM};
+use crate::tools::WASM_TARGET;
+use crate::{Context, Error, Result};
+
+/// The id of the custom sections (the `name` section is one).
+const CUSTOM: u8 = 0;
+/// The id of the import section.
+const IMPORT: u8 = 2;
+/// The id of the code section.
+const CODE: u8 = 10;
+/// The subsection of the `name` section holding function names.
+const FUNCTION_NAMES: u8 = 1;
+
+/// The group of the crates `core`, `alloc` and `std`.
+pub const STD: &str = "Rust standard library";
+/// The group of functions without a name, or whose name is not a Rust path (e.g. `memcpy`).
+pub const OTHER: &str = "other";
+/// The group of wasm-bindgen's descriptor functions, which the `wasm-bindgen` CLI reads and
+/// then removes (with their exports), so they are only in the module cargo builds.
+pub const DESCRIPTORS: &str = "wasm-bindgen descriptors (not shipped)";
+/// The crate whose modules get rows of their own.
+const OUR_CRATE: &str = "daemonset_sim";
+/// How many crates the report lists.
+const TOP_CRATES: usize = 12;
+/// How many `daemonset_sim` modules the report lists.
+const TOP_MODULES: usize = 12;
+/// How many other sections the report lists.
+const TOP_SECTIONS: usize = 4;
+
+/// Where a module's bytes go.
+#[derive(Debug, Default)]
+pub struct Breakdown {
+    /// The size of the whole file.
+    pub file: u64,
+    /// The payload size of the code section.
+    pub code: u64,
+    /// How many functions the code section holds.
+    pub functions: usize,
+    /// How many of them the `name` section names.
+    pub named: usize,
+    /// Code bytes per crate (see [`group`]), largest first.
+    pub crates: Vec<(String, u64)>,
+    /// Code bytes per module of `daemonset_sim` (`daemonset_sim::manifest`, ...), largest first.
+    pub modules: Vec<(String, u64)>,
+    /// Payload bytes of every other section but the custom ones (`data section`, ...),
+    /// largest first.
+    pub sections: Vec<(String, u64)>,
+    /// The bytes of the custom sections (names, debug info, ...), headers included: the
+    /// shipped module is stripped of them.
+    pub custom: u64,
+}
+
+/// Builds the web crate for wasm as the shipped module is built, but with symbol names
+/// kept (`strip = false`), into `target/size`; with `playground`, the playground's module.
+/// Returns the path of the module, which the next build overwrites.
+pub fn build_named(playground: bool) -> Result<PathBuf> {
+    let dir = cmd::target_dir().join("size");
+    let mut cargo = cmd::cargo();
+    cargo
+        .current_dir(cmd::workspace_root())
+        .env("CARGO_PROFILE_WASM_RELEASE_STRIP", "false")
+        .env("CARGO_TARGET_DIR", relative(&dir))
+        .args([
+            "build",
+            "-p",
+            WEB_CRATE,
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            "wasm-release",
+        ]);
+    if playground {
+        cargo.args(["--features", "playground"]);
+    }
+    cmd::run(&mut cargo)?;
+    Ok(dir
+        .join(WASM_TARGET)
+        .join("wasm-release")
+        .join(format!("{WEB_WASM_STEM}.wasm")))
+}
+
+/// Reads `wasm` (a module built with names, see [`build_named`]) and prints what takes the
+/// space under a header line `label`: the largest crates and the modules of `daemonset_sim`
+/// with their share of the code section, then the largest other sections with their share
+/// of the module without its custom sections (which the shipped module is stripped of).
+pub fn report(label: &str, wasm: &Path) -> Result<()> {
+    let data = std::fs::read(wasm).context(|| format!("reading {}", wasm.display()))?;
+    let b = analyse(&data).context(|| format!("parsing {}", wasm.display()))?;
+    let without_custom = b.file.saturating_sub(b.custom);
+    println!(
+        "    {label}, built with names: {}",
+        relative(wasm).display()
+    );
+    println!(
+        "      {} as rustc writes it, before wasm-bindgen (and wasm-opt), without its custom \
+         sections (names, debug info: {} more, not shipped)",
+        cmd::bytes(without_custom),
+        kb(b.custom)
+    );
+    println!(
+        "      code section {} in {} functions ({} named)",
+        cmd::bytes(b.code),
+        b.functions,
+        b.named
+    );
+    if b.named == 0 {
+        cmd::warn("the module has no function names: was it built with strip = false?");
+    }
+    println!("      code by crate (share of the code section):");
+    print_rows(&b.crates, TOP_CRATES, b.code);
+    println!("      code of {OUR_CRATE} by module (share of the code section):");
+    print_rows(&b.modules, TOP_MODULES, b.code);
+    println!("      other sections (share of the module without custom sections):");
+    print_rows(&b.sections, TOP_SECTIONS, without_custom);
+    Ok(())
+}
+
+/// Prints the first `top` of `rows` as `name  size  percent of total`, then how much the
+/// rest hold together.
+fn print_rows(rows: &[(String, u64)], top: usize, total: u64) {
+    let width = rows
+        .iter()
+        .take(top)
+        .map(|(name, _)| name.len())
+        .fold(28, usize::max);
+    for (name, n) in rows.iter().take(top) {
+        println!(
+            "        {name:<width$}  {:>11}  {:>5.1}%",
+            kb(*n),
+            percent(*n, total)
+        );
+    }
+    let rest = &rows[top.min(rows.len())..];
+    if !rest.is_empty() {
+        let sum: u64 = rest.iter().map(|(_, n)| n).sum();
+        let more = format!("({} more)", rest.len());
+        println!(
+            "        {more:<width$}  {:>11}  {:>5.1}%",
+            kb(sum),
+            percent(sum, total)
+        );
+    }
+}
+
+/// A byte count in KB (1000 bytes, as [`cmd::bytes`] counts), e.g. `123.4 KB`, or in
+/// bytes below 1 KB.
+fn kb(n: u64) -> String {
+    if n < 1000 {
+        return format!("{n} bytes");
+    }
+    // Precision loss is irrelevant for a printed size.
+    #[allow(clippy::cast_precision_loss)]
+    let kb = n as f64 / 1e3;
+    format!("{kb:.1} KB")
+}
+
+/// `part` as a percentage of `total` (0 when `total` is 0).
+fn percent(part: u64, total: u64) -> f64 {
+    if total == 0 {
+        return 0.0;
+    }
+    // Precision loss is irrelevant for a printed share.
+    #[allow(clippy::cast_precision_loss)]
+    let share = part as f64 * 100.0 / total as f64;
+    share
+}
+
+/// Parses a wasm binary and groups its bytes. Each function counts its body with the
+/// LEB128 size in front of it, so the groups add up to the code section less the function
+/// count at its start.
+pub fn analyse(data: &[u8]) -> Result<Breakdown> {
+    let mut r = Reader::new(data);
+    if r.take(4)? != b"\0asm" {
+        return Err(Error::msg("not a wasm module (bad magic)"));
+    }
+    r.take(4)?; // version
+    let mut imported_functions = 0;
+    let mut bodies: Vec<u64> = Vec::new();
+    let mut names: BTreeMap<u32, String> = BTreeMap::new();
+    let mut sections: BTreeMap<String, u64> = BTreeMap::new();
+    let mut code = 0;
+    let mut custom = 0;
+    while !r.done() {
+        let start = r.pos;
+        let id = r.byte()?;
+        let size = r.leb()?;
+        let payload = r.take(to_usize(size)?)?;
+        let mut p = Reader::new(payload);
+        match id {
+            CODE => {
+                code = u64::from(size);
+                let count = p.leb()?;
+                for _ in 0..count {
+                    let start = p.pos;
+                    let len = p.leb()?;
+                    p.take(to_usize(len)?)?;
+                    bodies.push(len64(p.pos - start));
+                }
+            }
+            CUSTOM => {
+                let name = p.name()?;
+                if name == "name" {
+                    names = function_names(&mut p)?;
+                }
+                custom += len64(r.pos - start);
+            }
+            _ => {
+                if id == IMPORT {
+                    imported_functions = count_imported_functions(&mut p)?;
+                }
+                *sections.entry(section_name(id)).or_default() += u64::from(size);
+            }
+        }
+    }
+    let mut crates: BTreeMap<String, u64> = BTreeMap::new();
+    let mut modules: BTreeMap<String, u64> = BTreeMap::new();
+    let mut named = 0;
+    for (i, bytes) in bodies.iter().enumerate() {
+        let index = u32::try_from(i)
+            .ok()
+            .and_then(|i| i.checked_add(imported_functions))
+            .ok_or_else(|| Error::msg("too many functions"))?;
+        let (krate, module) = match names.get(&index) {
+            Some(name) => {
+                named += 1;
+                group(&format!("{:#}", rustc_demangle::demangle(name)))
+            }
+            None => (OTHER.to_owned(), None),
+        };
+        *crates.entry(krate).or_default() += bytes;
+        if let Some(module) = module {
+            *modules.entry(module).or_default() += bytes;
+        }
+    }
+    Ok(Breakdown {
+        file: len64(data.len()),
+        code,
+        functions: bodies.len(),
+        named,
+        crates: largest_first(crates),
+        modules: largest_first(modules),
+        sections: largest_first(sections),
+        custom,
+    })
+}
+
+/// The rows of `map`, largest first (then by name).
+fn largest_first(map: BTreeMap<String, u64>) -> Vec<(String, u64)> {
+    let mut rows: Vec<(String, u64)> = map.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows
+}
+
+/// A row name for a non-custom section, e.g. `data section`.
+fn section_name(id: u8) -> String {
+    let name = match id {
+        1 => "type",
+        2 => "import",
+        3 => "function",
+        4 => "table",
+        5 => "memory",
+        6 => "global",
+        7 => "export",
+        8 => "start",
+        9 => "element",
+        10 => "code",
+        11 => "data",
+        12 => "data count",
+        13 => "tag",
+        _ => return format!("section {id}"),
+    };
+    format!("{name} section")
+}
+
+/// Reads the import section's payload and counts the imported functions (kind 0), which
+/// come first in the function index space.
+fn count_imported_functions(p: &mut Reader<'_>) -> Result<u32> {
+    let count = p.leb()?;
+    let mut functions = 0;
+    for _ in 0..count {
+        p.name()?; // module
+        p.name()?; // field
+        match p.byte()? {
+            0 => {
+                p.leb()?; // type index
+                functions += 1;
+            }
+            1 => {
+                p.byte()?; // reference type
+                p.limits()?;
+            }
+            2 => p.limits()?,
+            3 => {
+                p.byte()?; // value type
+                p.byte()?; // mutability
+            }
+            4 => {
+                p.byte()?; // attribute
+                p.leb()?; // type index
+            }
+            kind => return Err(Error::msg(format!("unknown import kind {kind}"))),
+        }
+    }
+    Ok(functions)
+}
+
+/// Reads the `name` section's payload (after its name) and returns the function names
+/// (subsection 1) by function index; other subsections are skipped.
+fn function_names(p: &mut Reader<'_>) -> Result<BTreeMap<u32, String>> {
+    let mut names = BTreeMap::new();
+    while !p.done() {
+        let id = p.byte()?;
+        let size = p.leb()?;
+        let payload = p.take(to_usize(size)?)?;
+        if id != FUNCTION_NAMES {
+            continue;
+        }
+        let mut s = Reader::new(payload);
+        let count = s.leb()?;
+        for _ in 0..count {
+            let index = s.leb()?;
+            let name = s.name()?;
+            names.insert(index, name);
+        }
+    }
+    Ok(names)
+}
+
+/// The group of a demangled function name (as `{:#}` prints it, without hashes): its crate
+/// shown as a report row, and for `daemonset_sim` its module (`daemonset_sim::manifest`).
+///
+/// The rule, kept simple: the owner is the first segment of the outermost path, where
+/// - a plain path `krate::a::b` belongs to `krate`;
+/// - a trait impl `<T as Trait>::method` (and nested ones, `<<T as A>::x as B>::y`)
+///   belongs to the crate of the Self type `T` when it is a path, e.g.
+///   `<k8s_openapi::...::PodSpec as serde::de::Deserialize>::deserialize` to `k8s_openapi`;
+///   when `T` is not a path (`&U`, `[U]`, `(U, V)`, `str`, `u8`) it belongs to the trait's
+///   crate, and an inherent impl on such a type (`<str>::to_lowercase`) to the standard
+///   library, the only crate that can write one;
+/// - generic arguments never count: `<alloc::vec::Vec<daemonset_sim::X> as Clone>::clone`
+///   and `core::ptr::drop_in_place<daemonset_sim::X>` are the standard library's, since
+///   their outermost path is.
+///
+/// `core`, `alloc` and `std` are shown as [`STD`]; wasm-bindgen's `__wbindgen_describe_*`
+/// functions as [`DESCRIPTORS`]; any other name that is no Rust path (`memcpy`, exports) as
+/// [`OTHER`]. A function directly in `daemonset_sim`'s root (a two-segment path)
+/// is in the module `daemonset_sim (crate root)`.
+pub fn group(demangled: &str) -> (String, Option<String>) {
+    if demangled.starts_with("__wbindgen_describe") {
+        return (DESCRIPTORS.to_owned(), None);
+    }
+    let Some(path) = owner_path(demangled) else {
+        return (OTHER.to_owned(), None);
+    };
+    let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+    let Some(&krate) = segments.first() else {
+        return (OTHER.to_owned(), None);
+    };
+    match krate {
+        "core" | "alloc" | "std" => (STD.to_owned(), None),
+        OUR_CRATE => {
+            let module = match segments.get(1) {
+                Some(module) if segments.len() > 2 => format!("{OUR_CRATE}::{module}"),
+                _ => format!("{OUR_CRATE} (crate root)"),
+            };
+            (OUR_CRATE.to_owned(), Some(module))
+        }
+        _ => (krate.to_owned(), None),
+    }
+}
+
+/// The path that decides the owner of `name` (see [`group`]), cut before its first generic
+/// argument or other non-path character; `None` when there is no `krate::` path.
+fn owner_path(name: &str) -> Option<&str> {
+    let inner = name.trim_start_matches('<');
+    if let Some(path) = leading_path(inner) {
+        return Some(path);
+    }
+    if inner.len() == name.len() {
+        return None; // not a trait impl: a bare symbol like `memcpy`
+    }
+    match inner.find(" as ") {
+        Some(at) => leading_path(&inner[at + " as ".len()..]),
+        // An inherent impl on a type that is no path (`<str>::to_lowercase`, `<u128>::…`):
+        // only the standard library can write those.
+        None => Some("core"),
+    }
+}
+
+/// The path at the start of `s` (identifiers joined by `::`), when it has at least two
+/// segments.
+fn leading_path(s: &str) -> Option<&str> {
+    let end = s
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+        .unwrap_or(s.len());
+    let path = &s[..end];
+    let first = path.split("::").next().unwrap_or("");
+    let is_path =
+        !first.is_empty() && path.len() > first.len() + 2 && path[first.len()..].starts_with("::");
+    is_path.then_some(path)
+}
+
+/// A length as `u64` (lossless on every target this runs on).
+fn len64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// A size read from the binary as `usize`.
+fn to_usize(n: u32) -> Result<usize> {
+    usize::try_from(n).map_err(|_| Error::msg("size does not fit in memory"))
+}
+
+/// A cursor over wasm bytes; every read fails cleanly at the end of the input.
+struct Reader<'a> {
+    /// The bytes being read.
+    data: &'a [u8],
+    /// The offset of the next byte.
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `data`.
+    fn new(data: &'a [u8]) -> Self {
+        Reader { data, pos: 0 }
+    }
+
+    /// True when every byte was read.
+    fn done(&self) -> bool {
+        self.pos >= self.data.len()
+    }
+
+    /// The next `n` bytes.
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&end| end <= self.data.len())
+            .ok_or_else(|| Error::msg(format!("unexpected end of data at offset {}", self.pos)))?;
+        let bytes = &self.data[self.pos..end];
+        self.pos = end;
+        Ok(bytes)
+    }
+
+    /// The next byte.
+    fn byte(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    /// An unsigned LEB128 number of at most 32 bits.
+    fn leb(&mut self) -> Result<u32> {
+        let mut value: u64 = 0;
+        for shift in (0..35).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return u32::try_from(value).map_err(|_| Error::msg("LEB128 number too large"));
+            }
+        }
+        Err(Error::msg("LEB128 number too long"))
+    }
+
+    /// An unsigned LEB128 number of at most 64 bits (limits of 64-bit memories).
+    fn leb64(&mut self) -> Result<u64> {
+        let mut value: u64 = 0;
+        for shift in (0..70).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(Error::msg("LEB128 number too long"))
+    }
+
+    /// A name: a LEB128 length and that many UTF-8 bytes.
+    fn name(&mut self) -> Result<String> {
+        let len = self.leb()?;
+        let bytes = self.take(to_usize(len)?)?;
+        Ok(String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    /// Table or memory limits: flags, a minimum, a maximum when flag 1 is set, and a page
+    /// size exponent when flag 8 is set.
+    fn limits(&mut self) -> Result<()> {
+        let flags = self.byte()?;
+        self.leb64()?;
+        if flags & 1 != 0 {
+            self.leb64()?;
+        }
+        if flags & 8 != 0 {
+            self.leb()?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A length that fits in one LEB128 byte, as the tiny test module needs.
+    fn byte_len(n: usize) -> u8 {
+        u8::try_from(n)
+            .ok()
+            .filter(|&b| b < 0x80)
+            .expect("test lengths fit in one LEB128 byte")
+    }
+
+    /// `s` as a wasm name: its length, then its bytes.
+    fn name(s: &str) -> Vec<u8> {
+        let mut v = vec![byte_len(s.len())];
+        v.extend_from_slice(s.as_bytes());
+        v
+    }
+
+    /// A section (or `name` subsection): `id`, its size, and `payload`.
+    fn section(id: u8, payload: &[u8]) -> Vec<u8> {
+        let mut v = vec![id, byte_len(payload.len())];
+        v.extend_from_slice(payload);
+        v
+    }
+
+    /// A module with one imported function (index 0), two functions (indexes 1 and 2,
+    /// bodies of 5 and 3 bytes), a data section of 7 bytes, and names for the two
+    /// functions, the `name` section last.
+    fn module() -> Vec<u8> {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        // One type: () -> ().
+        wasm.extend(section(1, &[1, 0x60, 0, 0]));
+        // Import env.f, a function of type 0.
+        let mut import = vec![1];
+        import.extend(name("env"));
+        import.extend(name("f"));
+        import.extend([0, 0]);
+        wasm.extend(section(2, &import));
+        // Two functions of type 0.
+        wasm.extend(section(3, &[2, 0, 0]));
+        // Bodies: no locals, then instructions.
+        let first = [0, 0x01, 0x01, 0x01, 0x0b]; // nop nop nop end
+        let second = [0, 0x10, 0x00]; // call 0 (no end: the parser does not care)
+        let mut code = vec![2, 5];
+        code.extend(first);
+        code.push(3);
+        code.extend(second);
+        wasm.extend(section(10, &code));
+        wasm.extend(section(11, &[0; 7]));
+        // The name section: a module name subsection (skipped), then function names.
+        let mut names = vec![2];
+        names.push(1);
+        names.extend(name("_ZN13daemonset_sim8manifest4read17h0123456789abcdefE"));
+        names.push(2);
+        names.extend(name("_ZN4core3fmt5write17h0123456789abcdefE"));
+        let mut custom = name("name");
+        custom.extend(section(0, &name("m")));
+        custom.extend(section(1, &names));
+        wasm.extend(section(0, &custom));
+        wasm
+    }
+
+    /// Where the `name` section of [`module`] starts (it is last): 2 bytes (id and size)
+    /// before its name.
+    fn name_section_start(wasm: &[u8]) -> usize {
+        wasm.windows(5)
+            .position(|w| w == b"\x04name")
+            .expect("the test module has a name section")
+            - 2
+    }
+
+    #[test]
+    fn groups_code_bytes_by_crate_and_module() {
+        let wasm = module();
+        let at = name_section_start(&wasm);
+        let b = analyse(&wasm).expect("the test module parses");
+        assert_eq!(b.file, len64(wasm.len()));
+        assert_eq!(b.functions, 2);
+        assert_eq!(b.named, 2);
+        assert_eq!(b.code, 11);
+        // Each body counts with its one-byte size prefix: 1 + 5 and 1 + 3.
+        assert_eq!(
+            b.crates,
+            vec![("daemonset_sim".to_owned(), 6), (STD.to_owned(), 4)]
+        );
+        assert_eq!(b.modules, vec![("daemonset_sim::manifest".to_owned(), 6)]);
+        let sections: BTreeMap<String, u64> = b.sections.into_iter().collect();
+        assert_eq!(sections.get("data section"), Some(&7));
+        assert_eq!(sections.get("type section"), Some(&4));
+        assert_eq!(sections.get("import section"), Some(&9));
+        assert_eq!(b.custom, len64(wasm.len() - at));
+        assert!(!sections.contains_key("code section"));
+    }
+
+    #[test]
+    fn unnamed_functions_are_other() {
+        let mut wasm = module();
+        wasm.truncate(name_section_start(&wasm));
+        let b = analyse(&wasm).expect("the test module parses");
+        assert_eq!(b.named, 0);
+        assert_eq!(b.crates, vec![(OTHER.to_owned(), 10)]);
+        assert!(b.modules.is_empty());
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        let wasm = module();
+        assert!(analyse(&wasm[..wasm.len() - 3]).is_err());
+        assert!(analyse(b"nope").is_err());
+    }
+
+    #[test]
+    fn groups_demangled_names() {
+        let ours = |m: &str| ("daemonset_sim".to_owned(), Some(m.to_owned()));
+        let other = |c: &str| (c.to_owned(), None);
+        assert_eq!(
+            group("daemonset_sim::kubectl::describe::{{closure}}"),
+            ours("daemonset_sim::kubectl")
+        );
+        assert_eq!(
+            group("daemonset_sim::manifest::read::<alloc::string::String>"),
+            ours("daemonset_sim::manifest")
+        );
+        assert_eq!(
+            group("daemonset_sim::place"),
+            ours("daemonset_sim (crate root)")
+        );
+        assert_eq!(
+            group("<daemonset_sim::manifest::Doc as serde::de::Deserialize>::deserialize"),
+            ours("daemonset_sim::manifest")
+        );
+        assert_eq!(
+            group(
+                "<<k8s_openapi::v1_37::api::core::v1::PodSpec as serde::de::Deserialize>\
+                 ::deserialize::__Visitor as serde::de::Visitor>::visit_map"
+            ),
+            other("k8s_openapi")
+        );
+        assert_eq!(group("core::fmt::write"), other(STD));
+        assert_eq!(group("std::io::stdio::_print"), other(STD));
+        assert_eq!(
+            group("<alloc::vec::Vec<daemonset_sim::manifest::Doc> as core::clone::Clone>::clone"),
+            other(STD)
+        );
+        assert_eq!(
+            group("core::ptr::drop_in_place<daemonset_sim::sim::Sim>"),
+            other(STD)
+        );
+        assert_eq!(group("<&T as core::fmt::Debug>::fmt"), other(STD));
+        assert_eq!(
+            group("<[u8] as serde_json::value::index::Index>::index_into"),
+            other("serde_json")
+        );
+        assert_eq!(
+            group("<str as serde::ser::Serialize>::serialize"),
+            other("serde")
+        );
+        assert_eq!(
+            group("<daemonset_sim_web::Playground>::render"),
+            other("daemonset_sim_web")
+        );
+        assert_eq!(group("<str>::to_lowercase"), other(STD));
+        assert_eq!(group("<[u8]>::to_vec"), other(STD));
+        assert_eq!(
+            group("__wbindgen_describe_placeJson_28695ac2f90bfd88"),
+            other(DESCRIPTORS)
+        );
+        assert_eq!(group("placeJson_28695ac2f90bfd88"), other(OTHER));
+        assert_eq!(group("memcpy"), other(OTHER));
+        assert_eq!(group(""), other(OTHER));
+    }
+
+    #[test]
+    fn demangles_both_manglings_without_hashes() {
+        let legacy = rustc_demangle::demangle("_ZN4core3fmt5write17h0123456789abcdefE");
+        assert_eq!(format!("{legacy:#}"), "core::fmt::write");
+        // v0: `<u8 as core::fmt::Debug>::fmt`... built by hand would be long; a plain path:
+        let v0 = rustc_demangle::demangle("_RNvNtCs1234_13daemonset_sim8manifest4read");
+        assert_eq!(format!("{v0:#}"), "daemonset_sim::manifest::read");
+    }
+}
