@@ -205,6 +205,48 @@ const snapshot = (page) => page.evaluate(() => ({
   cards: [...document.querySelectorAll("[data-node]")].map((n) => [n.dataset.node, n.dataset.pod, n.dataset.updated ?? "", n.querySelector(".pods")?.textContent ?? "", [...n.querySelectorAll("[data-flag]")].map((f) => f.textContent).join(",")]),
 }));
 
+test("an update by editing the DaemonSet: apply a changed template, step through it, share it", async () => {
+  const { page, ctx } = await open();
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
+  await page.click('[data-action="edit-template"]');
+  const updated = page.locator('[data-editor="updated"]');
+  const original = await updated.inputValue();
+  assert.match(original, /name: log-collector/);
+  // A mistake in the edited DaemonSet is shown at its line, and the update cannot start.
+  await updated.fill(original.replace("    spec:\n      containers:", "    spec:\n      tolerations: 5\n      containers:"));
+  await page.waitForSelector('[data-update="template"] .errors');
+  assert.match(await page.textContent('[data-update="template"] .errors'), /updated\.yaml line 14/);
+  assert.ok(await page.isDisabled('[data-action="start-apply"]'));
+  // Tolerating the control-plane taint and a new image: the control plane joins the rollout.
+  const edited = original
+    .replace("fluentd:v1.14", "fluentd:v1.15")
+    .replace("    spec:\n      containers:", "    spec:\n      tolerations:\n      - {key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}\n      containers:");
+  await updated.fill(edited);
+  await page.waitForFunction(() => !document.querySelector('[data-update="template"] .errors'));
+  await page.click('[data-action="start-apply"]');
+  await page.waitForSelector('[data-rollout-outcome="running"]');
+  assert.match(await page.textContent('[data-node="control-plane-1"] .reasons'), /untolerated taint \{node-role\.kubernetes\.io\/control-plane: \}/);
+  await page.fill('input[aria-label="Timeline"]', await attr(page, 'input[aria-label="Timeline"]', "max"));
+  await page.waitForSelector('[data-rollout-outcome="complete"]');
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "4");
+  assert.equal(await attr(page, '[data-node="control-plane-1"]', "data-pod"), "running");
+  assert.equal(await attr(page, '[data-node="control-plane-1"]', "data-updated"), "true");
+  assert.equal(await attr(page, '[data-node="gpu-1"]', "data-pod"), "none");
+  // The share link carries the edited DaemonSet and reloads into the same rollout.
+  const steps = await attr(page, 'input[aria-label="Timeline"]', "max");
+  await page.click('[data-action="share"]');
+  await page.waitForFunction(() => location.hash.includes("&to="));
+  const hash = await page.evaluate(() => location.hash);
+  assert.doesNotMatch(hash, /setImage=/);
+  assert.match(hash, new RegExp(`&step=${steps}$`));
+  await page.reload();
+  await page.waitForSelector('[data-rollout-outcome="complete"]');
+  assert.equal(await attr(page, "[data-desired]", "data-desired"), "4");
+  assert.equal(await attr(page, 'input[aria-label="Timeline"]', "max"), steps);
+  assert.equal(await page.locator('[data-editor="updated"]').inputValue(), edited);
+  await ctx.close();
+});
+
 test("a share link carries node edits and faults, and reloads into the same rollout", async () => {
   const { page, ctx } = await open();
   await page.fill('[data-kubectl="command"]', "kubectl label nodes worker-1 disk=ssd");

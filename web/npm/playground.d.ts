@@ -8,11 +8,13 @@ export interface PlaygroundOptions {
   cluster?: string;
   /** An update to prepare: `CONTAINER=IMAGE`. */
   setImage?: string;
-  /** With `setImage`: the new image cannot be pulled, so the update stalls. */
+  /** Or an update by `kubectl apply`: the DaemonSet as edited (YAML), e.g. with a changed template or strategy. */
+  to?: string;
+  /** With `setImage` or `to`: the new images cannot be pulled, so the update stalls. */
   brokenImage?: boolean;
-  /** With `setImage`: faults during the update, as `dsim rollout --at` takes them (`"5:notready:worker-1"`). */
+  /** With `setImage` or `to`: faults during the update, as `dsim rollout --at` takes them (`"5:notready:worker-1"`). */
   faults?: string[];
-  /** With `setImage`: the step of the update to show (0 is before it starts). */
+  /** With `setImage` or `to`: the step of the update to show (0 is before it starts). */
   step?: number;
   /** Node edits as kubectl commands (`"kubectl cordon worker-1"`, `"kubectl taint nodes gpu-1 k=v:NoSchedule"`), applied in order. */
   edits?: string[];

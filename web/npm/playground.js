@@ -30,7 +30,8 @@ export function splitStream(text) {
 /**
  * Mounts the playground into `element` (an Element or a selector). Options: `yaml` (one
  * stream with the DaemonSet and the cluster, or just the DaemonSet when `cluster` is
- * given), `cluster`, `setImage` (`"container=image"`, prepares that update),
+ * given), `cluster`, `setImage` (`"container=image"`, prepares that update), `to` (the
+ * DaemonSet edited, as YAML: applying it is the update, instead of `setImage`),
  * `brokenImage` (the new image cannot be pulled), `faults` (`"SECONDS:ACTION[:NODE]"`, as
  * `dsim rollout --at` takes them), `step` (the rollout step to show), `edits` (node edits
  * as kubectl commands, e.g. `"kubectl cordon worker-1"`, applied in order), `storageKey`
@@ -49,8 +50,8 @@ export async function mount(element, options = {}) {
   } else if (options.yaml !== undefined || options.cluster !== undefined) {
     texts = { daemonSet: options.yaml ?? "", cluster: options.cluster ?? "" };
   }
-  const { setImage, brokenImage, faults, step, edits, storageKey, shareUrl } = options;
+  const { setImage, to, brokenImage, faults, step, edits, storageKey, shareUrl } = options;
   const restore = storageKey !== undefined;
   const share = shareUrl === undefined ? undefined : String(shareUrl);
-  mountPlayground(target, JSON.stringify({ ...texts, setImage, brokenImage, faults, step, edits, storageKey, restore, share }));
+  mountPlayground(target, JSON.stringify({ ...texts, setImage, to, brokenImage, faults, step, edits, storageKey, restore, share }));
 }

@@ -59,6 +59,35 @@ pub enum Update {
     None,
 }
 
+impl Update {
+    /// `kubectl apply -f FILE` where `text` is the file's content: the one DaemonSet it
+    /// holds, changed.
+    ///
+    /// # Errors
+    /// The input's errors (with `file`, line and column), or a diagnostic about `file` when
+    /// it holds no DaemonSet or more than one.
+    pub fn apply_text(text: &str, file: &str) -> Result<Self, Vec<Diagnostic>> {
+        let manifests = crate::manifest::read(&[crate::manifest::Source { name: file, text }])?;
+        let mut sets = manifests.daemon_sets.into_iter().map(|l| l.object);
+        let Some(daemon_set) = sets.next() else {
+            return Err(vec![Diagnostic::file(
+                file,
+                "no DaemonSet found (expected a document with apiVersion: apps/v1 and kind: DaemonSet)",
+            )]);
+        };
+        if sets.next().is_some() {
+            return Err(vec![Diagnostic::file(
+                file,
+                "the update must hold one DaemonSet, not several",
+            )]);
+        }
+        Ok(Self::Apply {
+            daemon_set: Box::new(daemon_set),
+            file: file.to_owned(),
+        })
+    }
+}
+
 /// What to simulate.
 #[derive(Debug, Clone)]
 pub struct RolloutOptions {

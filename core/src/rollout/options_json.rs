@@ -4,7 +4,7 @@
 //! "daemonSet": "ns/name" }`, every key optional.
 
 use super::{scenario, RolloutOptions, Update, DEFAULT_READY_AFTER};
-use crate::manifest::{read, Diagnostic, Source};
+use crate::manifest::Diagnostic;
 use serde_json::Value;
 
 /// Reads options from JSON text (empty text: the defaults). `to_file` names the `to`
@@ -114,19 +114,7 @@ pub fn options_from_json(o: &Value, to_file: &str) -> Result<RolloutOptions, Vec
         result.update = Update::SetImage(scenario::parse_images(images).map_err(flag("setImage"))?);
     }
     if let Some(to) = string(o, "to")? {
-        let manifests = read(&[Source {
-            name: to_file,
-            text: to,
-        }])?;
-        let ds = manifests
-            .daemon_sets
-            .into_iter()
-            .next()
-            .ok_or_else(|| flag(to_file)("no DaemonSet found in `to`".to_owned()))?;
-        result.update = Update::Apply {
-            daemon_set: Box::new(ds.object),
-            file: to_file.to_owned(),
-        };
+        result.update = Update::apply_text(to, to_file)?;
     }
     if let Some(seconds) = o.get("readyAfter").filter(|v| !v.is_null()) {
         result.ready_after =

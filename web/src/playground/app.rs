@@ -7,12 +7,13 @@ use super::edits::{self, NodeEdit};
 use super::faults::{self, Fault};
 use super::lessons::Lessons;
 use super::presets::{CLUSTER, PRESETS};
+use super::scenario::{share_hash, Scenario, UPDATED_FILE};
 use super::storage;
 use super::terminal::Terminal;
 use super::Same;
-use base64::Engine as _;
 use daemonset_sim::lessons::Preset;
-use daemonset_sim::rollout::{scenario, simulate, Outcome, Rollout, RolloutOptions, Update};
+use daemonset_sim::manifest::Diagnostic;
+use daemonset_sim::rollout::{Outcome, Rollout, Update};
 use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -45,6 +46,8 @@ pub struct AppProps {
     pub cluster: String,
     /// An update to prepare at once (`CONTAINER=IMAGE`).
     pub set_image: Option<String>,
+    /// Or an edited DaemonSet to apply at once (its YAML).
+    pub to: Option<String>,
     /// With that update: its new image cannot be pulled.
     pub broken_image: bool,
     /// With that update: faults as `dsim rollout --at` takes them, in order.
@@ -123,47 +126,6 @@ fn dropped_file(e: &DragEvent) -> Option<web_sys::File> {
         .and_then(|files| files.get(0))
 }
 
-fn run_rollout(analysis: &Analysis, update: &Scenario) -> Result<Rollout, String> {
-    let pairs = scenario::parse_images(&update.set_image)?;
-    let at = update
-        .faults
-        .iter()
-        .map(|f| scenario::parse_at(f))
-        .collect::<Result<Vec<_>, _>>()?;
-    let fail_images = if update.broken {
-        pairs.iter().map(|(_, image)| image.clone()).collect()
-    } else {
-        Vec::new()
-    };
-    let options = RolloutOptions {
-        daemon_set: Some(format!(
-            "{}/{}",
-            analysis.placement.namespace, analysis.placement.name
-        )),
-        update: Update::SetImage(pairs),
-        fail_images,
-        at,
-        ..RolloutOptions::default()
-    };
-    simulate(&analysis.manifests, &[DS_FILE, CLUSTER_FILE], &options).map_err(
-        |daemonset_sim::rollout::RolloutError::Input(errors)| {
-            errors.iter().map(describe).collect::<Vec<_>>().join("\n")
-        },
-    )
-}
-
-/// What the rollout shown was simulated from: the update as started, and the faults
-/// injected since, so that a fault added later, or a share link, replays the same.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Scenario {
-    /// `CONTAINER=IMAGE[,CONTAINER=IMAGE]`.
-    set_image: String,
-    /// The new images cannot be pulled.
-    broken: bool,
-    /// Faults as `dsim rollout --at` takes them, in the order injected.
-    faults: Vec<String>,
-}
-
 /// The rollout shown and what goes with it.
 #[derive(Clone)]
 struct Shown {
@@ -178,7 +140,7 @@ impl Shown {
     /// refuses it, the error is shown, and the rollout too unless `keep` (a fault that
     /// cannot be added leaves the rollout as it was).
     fn show(&self, a: &Analysis, next: Scenario, at: usize, keep: bool) {
-        match run_rollout(a, &next) {
+        match next.simulate(a) {
             Ok(r) => {
                 self.index.set(at.min(r.steps.len()));
                 self.rollout.set(Some(Rc::new(r)));
@@ -242,6 +204,13 @@ pub fn app(props: &AppProps) -> Html {
             .unwrap_or_else(|| first_container_image(&props.daemon_set))
     });
     let fail = use_state(|| props.broken_image);
+    // The edited DaemonSet of an update by `kubectl apply`, while its editor is open.
+    let to_text = use_state(|| props.to.as_deref().map(Text::from));
+    let to_errors = use_memo(to_text.as_ref().map(|t| Same(Text::clone(t))), |text| {
+        text.as_ref()
+            .and_then(|t| Update::apply_text(&t.0, UPDATED_FILE).err())
+            .unwrap_or_default()
+    });
     let rollout = use_state(|| None::<Rc<Rollout>>);
     let rollout_error = use_state(|| None::<String>);
     let scenario = use_state(|| None::<Scenario>);
@@ -403,11 +372,13 @@ pub fn app(props: &AppProps) -> Html {
     {
         let analysis = analysis.clone();
         let shown = shown.clone();
-        let prepared = props.set_image.clone().map(|set_image| Scenario {
-            set_image,
+        let prepared = Some(Scenario {
+            set_image: props.set_image.clone().unwrap_or_default(),
+            to: props.to.as_deref().map(Text::from),
             broken: props.broken_image,
             faults: props.faults.clone(),
-        });
+        })
+        .filter(Scenario::is_update);
         let step = props.step;
         use_effect_with((), move |()| {
             if let (Some(next), Ok(a)) = (prepared, analysis.as_ref()) {
@@ -637,6 +608,48 @@ pub fn app(props: &AppProps) -> Html {
             let Ok(a) = analysis.as_ref() else { return };
             let next = Scenario {
                 set_image: (*set_image).clone(),
+                to: None,
+                broken: *fail,
+                faults: Vec::new(),
+            };
+            shown.show(a, next, 0, false);
+            playing.set(false);
+        })
+    };
+    // Updating by editing the DaemonSet: the editor starts from the DaemonSet as it is.
+    let on_edit_template = {
+        let to_text = to_text.clone();
+        let ds_text = ds_text.clone();
+        Callback::from(move |_: MouseEvent| {
+            if to_text.is_none() {
+                to_text.set(Some(Text::clone(&ds_text)));
+            }
+        })
+    };
+    let on_close_template = {
+        let to_text = to_text.clone();
+        Callback::from(move |_: MouseEvent| to_text.set(None))
+    };
+    let on_to = {
+        let to_text = to_text.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            to_text.set(Some(Text::from(area.value())));
+        })
+    };
+    let on_apply = {
+        let analysis = analysis.clone();
+        let to_text = to_text.clone();
+        let fail = fail.clone();
+        let shown = shown.clone();
+        let playing = playing.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (Ok(a), Some(to)) = (analysis.as_ref(), to_text.as_ref()) else {
+                return;
+            };
+            let next = Scenario {
+                set_image: String::new(),
+                to: Some(Text::clone(to)),
                 broken: *fail,
                 faults: Vec::new(),
             };
@@ -721,11 +734,7 @@ pub fn app(props: &AppProps) -> Html {
         let share_to = props.share.clone();
         Callback::from(move |_: MouseEvent| {
             let stream = format!("{}\n---\n{}", ds_text.trim_end(), cluster_text.trim_start());
-            let scenario = shown
-                .rollout
-                .as_ref()
-                .and(shown.scenario.as_ref())
-                .filter(|s| !s.set_image.is_empty());
+            let scenario = shown.rollout.as_ref().and(shown.scenario.as_ref());
             let hash = share_hash(&stream, scenario, *shown.index, &edits);
             let Some(window) = web_sys::window() else {
                 return;
@@ -782,6 +791,16 @@ pub fn app(props: &AppProps) -> Html {
             Ok(_) => Vec::new(),
         }
     };
+    let to_markers: Vec<Marker> = to_errors
+        .iter()
+        .filter_map(|d: &Diagnostic| {
+            Some(Marker {
+                line: d.line?,
+                column: d.column,
+                message: describe(d),
+            })
+        })
+        .collect();
     let (errors, warnings): (Vec<String>, Vec<String>) = match analysis.as_ref() {
         Err(errors) => (errors.iter().map(describe).collect(), Vec::new()),
         Ok(a) => (Vec::new(), a.warnings.iter().map(describe).collect()),
@@ -867,6 +886,23 @@ pub fn app(props: &AppProps) -> Html {
                         <input class="share-link" type="text" readonly=true value={link.clone()} aria-label="Share link" data-share="link" onfocus={Callback::from(|e: FocusEvent| { let input: HtmlInputElement = e.target_unchecked_into(); input.select(); })} />
                     }
                 </form>
+                if let Some(to) = to_text.as_ref() {
+                    <div class="editor updated" data-update="template">
+                        <label for="editor-updated">{ "The DaemonSet as edited, to apply (" }<code>{ "kubectl apply -f updated.yaml" }</code>{ "): change its template, strategy or anything else" }</label>
+                        <Editor id="editor-updated" label="Edited DaemonSet YAML" hook="updated" text={Text::clone(to)} markers={to_markers} oninput={on_to} ondrop={Callback::from(|e: DragEvent| e.prevent_default())} />
+                        if !to_errors.is_empty() {
+                            <ul class="errors" role="alert">{ for to_errors.iter().map(|e| html! { <li>{ describe(e) }</li> }) }</ul>
+                        }
+                        <p class="actions">
+                            <button type="button" onclick={on_apply} data-action="start-apply" disabled={!to_errors.is_empty() || analysis.is_err()}>{ "Apply and start the update" }</button>
+                            <button type="button" class="small" onclick={on_close_template} data-action="close-template">{ "Close" }</button>
+                        </p>
+                    </div>
+                } else {
+                    <p class="actions">
+                        <button type="button" class="small" onclick={on_edit_template} data-action="edit-template">{ "…or edit the DaemonSet and apply it" }</button>
+                    </p>
+                }
                 if let Some(message) = rollout_error.as_ref() {
                     <p class="errors" role="alert">{ message }</p>
                 }
@@ -968,63 +1004,6 @@ fn next_image(set_image: &str) -> String {
         Ok(n) => format!("{head}{}", n.saturating_add(1)),
         Err(_) => set_image.to_owned(),
     }
-}
-
-/// The share link's fragment: `yaml=` (base64url of the UTF-8 stream), then with a
-/// rollout `&setImage=`, `&brokenImage=1`, one `&fault=` per fault in order and `&step=`,
-/// then one `&edit=` per node edit in order (its kubectl command). Values are URI-encoded.
-fn share_hash(
-    stream: &str,
-    scenario: Option<&Scenario>,
-    step: usize,
-    edits: &[NodeEdit],
-) -> String {
-    let mut hash = format!(
-        "yaml={}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(stream.as_bytes())
-    );
-    if let Some(s) = scenario {
-        hash.push_str("&setImage=");
-        hash.push_str(&uri_component(&s.set_image));
-        if s.broken {
-            hash.push_str("&brokenImage=1");
-        }
-        for fault in &s.faults {
-            hash.push_str("&fault=");
-            hash.push_str(&uri_component(fault));
-        }
-        if step > 0 {
-            hash.push_str(&format!("&step={step}"));
-        }
-    }
-    for edit in edits {
-        hash.push_str("&edit=");
-        hash.push_str(&uri_component(&edit.command()));
-    }
-    hash
-}
-
-/// `encodeURIComponent` for the share link's values.
-fn uri_component(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'_'
-            | b'.'
-            | b'!'
-            | b'~'
-            | b'*'
-            | b'\''
-            | b'('
-            | b')' => out.push(char::from(b)),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// The status line, counters and node cards for the placement, or for the rollout at

@@ -12,6 +12,7 @@ mod edits;
 mod faults;
 mod lessons;
 mod presets;
+mod scenario;
 mod storage;
 mod terminal;
 
@@ -32,10 +33,12 @@ impl<T: ?Sized> PartialEq for Same<T> {
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 
 /// Mounts the playground into `element`. `options` is JSON: `{ "daemonSet": "<yaml>",
-/// "cluster": "<yaml>", "setImage": "c=img", "brokenImage": true, "faults":
+/// "cluster": "<yaml>", "setImage": "c=img", "to": "<yaml of the edited DaemonSet>",
+/// "brokenImage": true, "faults":
 /// ["5:drain:node-1", ...], "step": 3, "edits": ["kubectl cordon node-1", ...],
 /// "storageKey": "..." }`, every key optional (without either text, the guide's first
-/// example and the sample cluster). `setImage` starts that update, with its new image
+/// example and the sample cluster). `setImage` starts that update (`to` instead applies the
+/// edited DaemonSet as the update), with its new image
 /// unpullable under `brokenImage`, the faults (as `dsim rollout --at` takes them) and
 /// shown at `step`; `edits` are node edits as the kubectl box takes them, applied in
 /// order. `"share"` says where the share button's links lead: `"address-bar"` (the page's
@@ -98,6 +101,7 @@ pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), 
         daemon_set,
         cluster,
         set_image: text("setImage").filter(|s| !s.is_empty()),
+        to: text("to").filter(|s| !s.is_empty()),
         broken_image: o["brokenImage"].as_bool() == Some(true),
         faults: strings("faults")?,
         step: o["step"]
