@@ -566,7 +566,41 @@ mod tests {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties {
     use super::tests::agrees;
+    use super::{read_item, Tree};
+    use crate::manifest::split::NodeDetail;
     use proptest::prelude::*;
+
+    /// A node as `kubectl get nodes -o yaml` lists it (the fixture's comment lines left out).
+    fn node_item() -> String {
+        include_str!("../../../tests/fixtures/kubectl-node-item.yaml")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+
+    /// `read_item` and serde_yaml agree on `item` whenever `read_item` accepts it.
+    fn item_agrees(item: &str) -> bool {
+        let Some(quick) = read_item(item) else {
+            return true;
+        };
+        let mut slow: Vec<Tree<'_>> = serde_yaml::from_str(item).unwrap_or_default();
+        let same = slow.len() == 1 && format!("{:?}", slow.pop()) == format!("{:?}", Some(&quick));
+        assert!(same, "{item}");
+        same
+    }
+
+    #[test]
+    fn a_kubectl_node_is_read_quickly_whole_and_lean() {
+        let item = node_item();
+        assert!(read_item(&item).is_some());
+        assert!(item_agrees(&item));
+        for detail in [NodeDetail::Full, NodeDetail::Placement] {
+            let lean = detail.lean_node(&item, 0).unwrap_or_default();
+            assert!(read_item(&lean).is_some(), "{lean}");
+            assert!(item_agrees(&lean));
+        }
+    }
 
     /// A random block-style document in kubectl's layout, with some of its lines damaged.
     fn document() -> impl Strategy<Value = String> {
@@ -629,6 +663,23 @@ mod properties {
             }
             prop_assert!(agrees(&text));
             prop_assert!(agrees(&damaged));
+        }
+
+        #[test]
+        fn damaged_kubectl_nodes_read_alike(
+            edits in prop::collection::vec(
+                (any::<prop::sample::Index>(), 0usize..4, "[ :\\-\\[\\]{}#&*!|>'\"a-z0-9\\n.~]{0,4}"),
+                1..4,
+            ),
+        ) {
+            let mut item = node_item();
+            for (at, delete, insert) in edits {
+                let at = at.index(item.len() + 1);
+                let end = (at + delete).min(item.len());
+                item.replace_range(at..end, &insert);
+            }
+            prop_assert!(item_agrees(&item));
+            prop_assert!(agrees(&item));
         }
     }
 }
