@@ -205,6 +205,39 @@ const snapshot = (page) => page.evaluate(() => ({
   cards: [...document.querySelectorAll("[data-node]")].map((n) => [n.dataset.node, n.dataset.pod, n.dataset.updated ?? "", n.querySelector(".pods")?.textContent ?? "", [...n.querySelectorAll("[data-flag]")].map((f) => f.textContent).join(",")]),
 }));
 
+test("usable by keyboard alone: start an update, step through it, scrub the timeline", async () => {
+  const { page, ctx } = await open();
+  // Tab leaves an editor rather than being typed into it.
+  await page.focus('[data-editor="daemonset"]');
+  await page.keyboard.press("Tab");
+  assert.notEqual(await page.evaluate(() => document.activeElement?.dataset?.editor), "daemonset");
+  // Enter in the update box starts the update.
+  await page.focus('input[aria-label="CONTAINER=IMAGE"]');
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("fluentd=fluentd:v1.15");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-rollout-outcome="running"]');
+  // The step buttons answer Enter and Space, and show where the focus is.
+  await page.focus('[data-action="step-forward"]');
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), "none");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press(" ");
+  await page.waitForFunction(() => document.querySelector('input[aria-label="Timeline"]').value === "2");
+  // The timeline moves with the keys a slider takes.
+  await page.focus('input[aria-label="Timeline"]');
+  await page.keyboard.press("End");
+  await page.waitForSelector('[data-rollout-outcome="complete"]');
+  await page.keyboard.press("Home");
+  await page.waitForFunction(() => document.querySelector('input[aria-label="Timeline"]').value === "0");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => document.querySelector(".position").textContent.startsWith("step 1 of"));
+  // A card's buttons are reachable and work from the keyboard too.
+  await page.focus('[data-node="worker-1"] [data-action="fault-cordon"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-fault^="0:cordon:worker-1"], [data-fault*=":cordon:worker-1"]');
+  await ctx.close();
+});
+
 test("an update by editing the DaemonSet: apply a changed template, step through it, share it", async () => {
   const { page, ctx } = await open();
   assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
