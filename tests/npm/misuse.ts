@@ -1,5 +1,6 @@
 // Misuse the declarations must reject under `tsc --strict`: one error per marked line.
-import { kubectl, lint, place, rollout, Simulation } from "daemonset-sim";
+import { lint, place, rollout, Simulation } from "daemonset-sim";
+import { kubectl } from "daemonset-sim/kubectl";
 
 const report = place("");
 const a: string = report.daemonSets[0].nodes[0].shouldRun; // error: boolean is not string

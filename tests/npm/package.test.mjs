@@ -5,13 +5,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { init, kubectl, KubectlSession, lint, place, rollout, Simulation, version } from "daemonset-sim";
+import { init, lint, place, rollout, Simulation, version } from "daemonset-sim";
+import * as main from "daemonset-sim";
+import { init as initKubectl, kubectl, KubectlSession } from "daemonset-sim/kubectl";
 
 const here = new URL(".", import.meta.url);
 const CLUSTER = readFileSync(new URL("fixtures/cluster.yaml", here), "utf8");
 
 await init();
 await init(); // idempotent
+await initKubectl();
 
 test("version is the package's", () => {
   const pkg = JSON.parse(readFileSync(new URL("node_modules/daemonset-sim/package.json", here), "utf8"));
@@ -141,6 +144,13 @@ test("lint gives the CLI's report: the level and the findings", () => {
   assert.throws(() => lint("kind: DaemonSet\n"), (e) => Array.isArray(e.errors) && e.errors.length > 0);
 });
 
+test("kubectl lives in its own entry point, so the main module stays small", () => {
+  assert.equal(main.kubectl, undefined);
+  assert.equal(main.KubectlSession, undefined);
+  const pkg = JSON.parse(readFileSync(new URL("node_modules/daemonset-sim/package.json", here), "utf8"));
+  assert.ok(pkg.exports["./kubectl"]);
+});
+
 test("a kubectl session keeps the cluster between commands", () => {
   const k = kubectl(CLUSTER);
   assert.ok(k instanceof KubectlSession);
@@ -201,7 +211,8 @@ test("the TypeScript declarations describe real output and reject misuse", { ski
   }
   writeFileSync(
     new URL("real-output.ts", here),
-    `import type { PlacementReport, Rollout, SimulationState, InputProblem, LintReport, KubectlResult } from "daemonset-sim";\n` +
+    `import type { PlacementReport, Rollout, SimulationState, InputProblem, LintReport } from "daemonset-sim";\n` +
+      `import type { KubectlResult } from "daemonset-sim/kubectl";\n` +
       `export const placement: PlacementReport = ${JSON.stringify(p)};\n` +
       `export const rolled: Rollout = ${JSON.stringify(r)};\n` +
       `export const state: SimulationState = ${JSON.stringify(state)};\n` +

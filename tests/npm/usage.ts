@@ -1,7 +1,9 @@
 // Ordinary use of the API, which must compile under `tsc --strict`.
-import { init, kubectl, KubectlSession, lint, place, rollout, Simulation, version, type InputError, type KubectlResult } from "daemonset-sim";
+import { init, lint, place, rollout, Simulation, version, type InputError } from "daemonset-sim";
+import { init as initKubectl, kubectl, KubectlSession, type KubectlResult } from "daemonset-sim/kubectl";
 
 await init();
+await initKubectl();
 const yaml: string = "";
 const report = place(yaml);
 const running: boolean = report.daemonSets[0].nodes[0].shouldRun;

@@ -13,7 +13,7 @@ export interface InputProblem {
   message: string;
 }
 
-/** What `place`, `rollout`, `Simulation`, `lint` and `KubectlSession` throw when they cannot use the input at all. */
+/** What `place`, `rollout`, `Simulation`, `lint` (and `daemonset-sim/kubectl`'s `KubectlSession`) throw when they cannot use the input at all. */
 export interface InputError extends Error {
   errors: InputProblem[];
 }
@@ -287,21 +287,6 @@ export interface LintReport {
   warnings: Warning[];
 }
 
-/** Options of a kubectl session; every key is optional. */
-export interface KubectlOptions {
-  /** Seconds a started pod takes to become Ready (default 5). */
-  readyAfter?: number;
-  /** Images that cannot be pulled: their pods stay in ImagePullBackOff. */
-  failImages?: string[];
-}
-
-/** What one kubectl command line printed, and the exit code kubectl would end with. */
-export interface KubectlResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
-
 /** Loads the WebAssembly module (idempotent). */
 export function init(
   input?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
@@ -334,18 +319,3 @@ export class Simulation {
 
 /** The lint of every DaemonSet and standalone Pod in `yaml`. Throws an `InputError`. */
 export function lint(yaml: string): LintReport;
-
-/** kubectl against a simulated cluster; changes and the clock carry over between commands. */
-export class KubectlSession {
-  /** Reads the cluster (DaemonSets, Nodes, Pods). Throws an `InputError`. */
-  constructor(yaml: string, options?: KubectlOptions);
-  /**
-   * Runs one command line, e.g. `"get ds -A"` or `"kubectl rollout status ds/agent"`.
-   * `files` maps paths to text for `apply -f PATH`.
-   */
-  run(line: string, files?: Record<string, string>): KubectlResult;
-  free(): void;
-}
-
-/** A new `KubectlSession` over the cluster in `yaml`. Throws an `InputError`. */
-export function kubectl(yaml: string, options?: KubectlOptions): KubectlSession;

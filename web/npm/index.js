@@ -1,9 +1,10 @@
 // daemonset-sim: the Kubernetes DaemonSet controller, simulated in WebAssembly.
 // ESM; works in Node.js >= 18, in browsers without a bundler, and with bundlers.
 import initWasm, * as core from "./daemonset_sim_web.js";
+import { guarded as guardedBy, loader, utf8 } from "./shared.js";
 
-let loading = null;
-let loaded = false;
+const { init: load, ready } = loader(initWasm, new URL("./daemonset_sim_web_bg.wasm", import.meta.url), "daemonset-sim");
+const guarded = (texts, run) => guardedBy(ready, texts, run);
 
 /**
  * Loads the WebAssembly module. Idempotent: later calls return the same promise. In
@@ -11,89 +12,7 @@ let loaded = false;
  * takes `input`: a URL, a Response, bytes or a WebAssembly.Module).
  */
 export function init(input) {
-  if (!loading) {
-    loading = (async () => {
-      let source = input;
-      if (source === undefined && typeof process === "object" && process.versions && process.versions.node) {
-        const fs = await import(/* webpackIgnore: true */ /* @vite-ignore */ "node:fs/promises");
-        source = await fs.readFile(new URL("./daemonset_sim_web_bg.wasm", import.meta.url));
-      }
-      await initWasm(source === undefined ? undefined : { module_or_path: source });
-      loaded = true;
-    })();
-    loading.catch(() => {
-      loading = null;
-    });
-  }
-  return loading;
-}
-
-function ready() {
-  if (!loaded) {
-    throw new Error("daemonset-sim: call `await init()` before using it");
-  }
-}
-
-/** The column of a position in UTF-16 code units (what editors count), from code points. */
-function utf16Column(text, line, column) {
-  if (typeof text !== "string" || !line || !column) {
-    return column ?? null;
-  }
-  const lines = text.split("\n");
-  const row = lines[line - 1];
-  if (row === undefined) {
-    return column;
-  }
-  return Array.from(row).slice(0, column - 1).join("").length + 1;
-}
-
-/** Turns an error thrown by the core (JSON `{"errors": [...]}`) into an `Error` with `errors`. */
-function inputError(thrown, texts) {
-  let parsed;
-  try {
-    parsed = JSON.parse(thrown && thrown.message);
-  } catch {
-    return thrown;
-  }
-  if (!parsed || !Array.isArray(parsed.errors)) {
-    return thrown;
-  }
-  const errors = parsed.errors.map((d) => ({
-    file: d.file,
-    line: d.line ?? null,
-    column: utf16Column(texts[d.file], d.line, d.column),
-    path: d.path,
-    message: d.message,
-  }));
-  const text = errors
-    .map((e) => {
-      let where = e.file;
-      if (e.line) where += ":" + e.line + (e.column ? ":" + e.column : "");
-      return where + ": " + (e.path ? e.path + ": " : "") + e.message;
-    })
-    .join("\n");
-  const error = new Error(text);
-  error.errors = errors;
-  return error;
-}
-
-const encoder = new TextEncoder();
-
-/**
- * The UTF-8 bytes of `text` for the core. The platform's encoder is native; a string
- * handed over as it is would be copied by a JavaScript loop over every character.
- */
-function utf8(text) {
-  return encoder.encode(String(text));
-}
-
-function guarded(texts, run) {
-  ready();
-  try {
-    return run();
-  } catch (thrown) {
-    throw inputError(thrown, texts);
-  }
+  return load(input);
 }
 
 /** The version of the package, e.g. "0.1.0". */
@@ -213,39 +132,4 @@ export class Simulation {
  */
 export function lint(yaml) {
   return guarded({ "input.yaml": yaml }, () => JSON.parse(core.lintRaw(utf8(yaml))));
-}
-
-/**
- * kubectl against the simulated cluster in `yaml`: `run("get ds -A")` returns what kubectl
- * would print, `{ stdout, stderr, exitCode }`. Changes and the simulated clock carry over
- * from one command to the next.
- */
-export class KubectlSession {
-  #handle;
-
-  constructor(yaml, options = {}) {
-    const opts = options ?? {};
-    this.#handle = guarded({ "input.yaml": yaml }, () => new core.KubectlSession(utf8(yaml), JSON.stringify(opts)));
-  }
-
-  /**
-   * Runs one command line (a leading `kubectl` is optional; shell quoting and `| grep`
-   * work). `files` maps paths to text for `apply -f PATH`.
-   */
-  run(line, files) {
-    if (!this.#handle) throw new Error("daemonset-sim: this KubectlSession was freed");
-    const result = JSON.parse(this.#handle.run(String(line), files === undefined ? undefined : JSON.stringify(files)));
-    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
-  }
-
-  /** Frees the WebAssembly memory now rather than when garbage collected. */
-  free() {
-    if (this.#handle) this.#handle.free();
-    this.#handle = null;
-  }
-}
-
-/** A new `KubectlSession` over the cluster in `yaml`. */
-export function kubectl(yaml, options) {
-  return new KubectlSession(yaml, options);
 }

@@ -5,6 +5,7 @@
 //! grows from here: the placement report, the rollout timeline, the lint report (as the same
 //! JSON and text the CLI prints) and a kubectl session over the simulated cluster.
 
+#[cfg(feature = "kubectl")]
 use daemonset_sim::kubectl::{self, Output, Session};
 use daemonset_sim::lint::lint;
 use daemonset_sim::manifest::{read, read_for_placement, utf8, Diagnostic, Source};
@@ -207,12 +208,15 @@ fn lint_json(yaml: &str) -> Result<String, Vec<Diagnostic>> {
 
 /// A kubectl session over the cluster of some YAML text (DaemonSets, Nodes, Pods), kept in
 /// WebAssembly memory so that changes (`set image`, `cordon`, ...) and the simulated clock
-/// carry over from one command to the next, as `dsim kubectl` runs them.
+/// carry over from one command to the next, as `dsim kubectl` runs them. With the
+/// `kubectl` feature only.
+#[cfg(feature = "kubectl")]
 #[wasm_bindgen]
 pub struct KubectlSession {
     session: Session,
 }
 
+#[cfg(feature = "kubectl")]
 #[wasm_bindgen]
 impl KubectlSession {
     /// Reads the cluster in `yaml` (UTF-8 bytes). `options` is JSON: `{ "readyAfter":
@@ -245,6 +249,7 @@ impl KubectlSession {
     }
 }
 
+#[cfg(feature = "kubectl")]
 fn kubectl_session(yaml: &str, options: &str) -> Result<Session, Vec<Diagnostic>> {
     // The session takes the rollout options' `readyAfter` and `failImages`/`failImage`.
     let parsed = options_from_json_text(options, "to.yaml")?;
@@ -260,6 +265,7 @@ fn kubectl_session(yaml: &str, options: &str) -> Result<Session, Vec<Diagnostic>
 }
 
 /// Runs every command of `line` in `session`, as `dsim kubectl --script` reads a script.
+#[cfg(feature = "kubectl")]
 fn run_line(session: &mut Session, line: &str, files: &dyn kubectl::Files) -> Output {
     let commands = match kubectl::parse_script(line) {
         Ok(lines) => lines
@@ -328,6 +334,7 @@ mod tests {
     }
 
     /// A kubectl session keeps its state between command lines.
+    #[cfg(feature = "kubectl")]
     #[test]
     fn runs_kubectl_commands_in_one_session() {
         let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n";

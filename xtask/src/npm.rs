@@ -26,9 +26,12 @@ const WASM_FEATURES: [&str; 6] = [
 ];
 
 /// The files of the package, besides `package.json`.
-const FILES: [&str; 8] = [
+const FILES: [&str; 11] = [
     "index.js",
     "index.d.ts",
+    "shared.js",
+    "kubectl.js",
+    "kubectl.d.ts",
     "README.md",
     "daemonset_sim_web.js",
     "daemonset_sim_web.d.ts",
@@ -104,7 +107,14 @@ pub fn build() -> Result<PathBuf> {
         fs::copy(repo.join(from), widget.join(to)).context(|| format!("copying {from}"))?;
     }
     let sources = cmd::workspace_root().join("web").join("npm");
-    for file in ["index.js", "index.d.ts", "README.md"] {
+    for file in [
+        "index.js",
+        "index.d.ts",
+        "shared.js",
+        "kubectl.js",
+        "kubectl.d.ts",
+        "README.md",
+    ] {
         fs::copy(sources.join(file), pkg.join(file))
             .context(|| format!("copying web/npm/{file}"))?;
     }
@@ -227,6 +237,11 @@ fn package_json() -> String {
       "types": "./playground/index.d.ts",
       "import": "./playground/index.js",
       "default": "./playground/index.js"
+    }},
+    "./kubectl": {{
+      "types": "./kubectl.d.ts",
+      "import": "./kubectl.js",
+      "default": "./kubectl.js"
     }},
     "./playground/style.css": "./playground/style.css",
     "./daemonset_sim_web_bg.wasm": "./daemonset_sim_web_bg.wasm",

@@ -139,9 +139,18 @@ fn clippy_wasm(_: &mut Ctx) -> Result<()> {
     ]))
 }
 
-/// Runs every native test of the workspace.
+/// Runs every native test of the workspace, and the bindings' with their `kubectl`
+/// feature (the npm package's main module is built without it).
 fn test_native(_: &mut Ctx) -> Result<()> {
-    cmd::run(cmd::cargo().args(["test", "--workspace"]))
+    cmd::run(cmd::cargo().args(["test", "--workspace"]))?;
+    cmd::run(cmd::cargo().args([
+        "test",
+        "-p",
+        "daemonset-sim-web",
+        "--features",
+        "kubectl",
+        "--lib",
+    ]))
 }
 
 /// Runs the core's and the bindings' tests compiled to wasm in headless Chromium, via
