@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 import { readFile, readdir } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { createRequire } from "node:module";
+import { inflateRawSync } from "node:zlib";
 
 const require = createRequire(import.meta.url);
 const { chromium } = require(process.env.DSIM_PLAYWRIGHT);
@@ -309,8 +310,12 @@ test("a share link carries node edits and faults, and reloads into the same roll
   assert.deepEqual(params.getAll("edit"), ["kubectl label nodes worker-1 disk=ssd", "kubectl delete node control-plane-1", "add node new-node-1 (a copy of worker-1)"]);
   assert.equal(params.getAll("fault").length, 2);
   assert.equal(params.get("setImage"), "fluentd=fluentd:v1.15");
-  // The #yaml= text is the editors' text as typed, the edits apart.
-  assert.match(Buffer.from(params.get("yaml"), "base64url").toString("utf8"), /name: control-plane-1/);
+  // The text is the editors' text as typed, the edits apart, compressed (`z=`, raw
+  // DEFLATE) since that is shorter than plain base64url (`yaml=`).
+  assert.equal(params.get("yaml"), null);
+  const stream = inflateRawSync(Buffer.from(params.get("z"), "base64url")).toString("utf8");
+  assert.match(stream, /name: control-plane-1/);
+  assert.ok(params.get("z").length < Buffer.from(stream, "utf8").toString("base64url").length / 2);
 
   const other = await open(link);
   await other.page.waitForSelector('[data-faults="list"]');
@@ -600,7 +605,7 @@ test("the npm package's widget mounts into a page", { skip: !process.env.DSIM_NP
   await page.click('#second [data-action="share"]');
   await page.waitForSelector('#second [data-share="link"]');
   const link = await page.inputValue('#second [data-share="link"]');
-  assert.ok(link.startsWith("https://playground.example/daemonset-sim/#yaml="), link);
+  assert.ok(link.startsWith("https://playground.example/daemonset-sim/#z="), link);
   assert.match(link, /&setImage=agent%3Dagent%3A2&brokenImage=1&step=\d+&edit=kubectl%20taint%20nodes%20c%20dedicated%3Ddb%3ANoSchedule/);
   assert.equal(page.url(), address);
   await page.waitForSelector('#second [data-share="note"]');

@@ -7,7 +7,7 @@ use super::edits::{self, NodeEdit};
 use super::faults::{self, Fault};
 use super::lessons::Lessons;
 use super::presets::{CLUSTER, PRESETS};
-use super::scenario::{share_hash, Scenario, UPDATED_FILE};
+use super::scenario::{self, share_hash, Scenario, UPDATED_FILE};
 use super::storage;
 use super::terminal::Terminal;
 use super::Same;
@@ -164,6 +164,49 @@ impl Shown {
         self.scenario.set(None);
         self.index.set(0);
     }
+}
+
+/// Puts a share link with fragment `hash` where `to` says (the address bar, or shown for a
+/// playground page elsewhere), copies it, and says how that went.
+async fn share(
+    hash: &str,
+    to: &ShareTo,
+    link: &UseStateHandle<Option<String>>,
+    note: &UseStateHandle<Option<&'static str>>,
+) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let (href, not_copied) = match to {
+        ShareTo::Nowhere => return,
+        ShareTo::AddressBar => {
+            let _ = window.location().set_hash(hash);
+            let Ok(href) = window.location().href() else {
+                return;
+            };
+            link.set(None);
+            (
+                href,
+                "the link is in the address bar (the browser did not allow copying)",
+            )
+        }
+        ShareTo::Page(page) => {
+            let page = page.split('#').next().unwrap_or_default();
+            let href = format!("{page}#{hash}");
+            link.set(Some(href.clone()));
+            (
+                href,
+                "copy the link below (the browser did not allow copying)",
+            )
+        }
+    };
+    let copied = window.navigator().clipboard().write_text(&href);
+    note.set(Some(
+        match wasm_bindgen_futures::JsFuture::from(copied).await {
+            Ok(_) => "link copied",
+            Err(_) => not_copied,
+        },
+    ));
 }
 
 /// Tries `edit` on the current nodes; when kubectl would accept it, keeps it in `edits`
@@ -734,43 +777,14 @@ pub fn app(props: &AppProps) -> Html {
         let share_to = props.share.clone();
         Callback::from(move |_: MouseEvent| {
             let stream = format!("{}\n---\n{}", ds_text.trim_end(), cluster_text.trim_start());
-            let scenario = shown.rollout.as_ref().and(shown.scenario.as_ref());
-            let hash = share_hash(&stream, scenario, *shown.index, &edits);
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            let (href, not_copied) = match &share_to {
-                ShareTo::Nowhere => return,
-                ShareTo::AddressBar => {
-                    let _ = window.location().set_hash(&hash);
-                    let Ok(href) = window.location().href() else {
-                        return;
-                    };
-                    share_link.set(None);
-                    (
-                        href,
-                        "the link is in the address bar (the browser did not allow copying)",
-                    )
-                }
-                ShareTo::Page(page) => {
-                    let page = page.split('#').next().unwrap_or_default();
-                    let href = format!("{page}#{hash}");
-                    share_link.set(Some(href.clone()));
-                    (
-                        href,
-                        "copy the link below (the browser did not allow copying)",
-                    )
-                }
-            };
-            let copied = window.navigator().clipboard().write_text(&href);
-            let share_note = share_note.clone();
+            let scenario = shown.rollout.as_ref().and(shown.scenario.as_ref()).cloned();
+            let (step, edits) = (*shown.index, (*edits).clone());
+            let (share_to, share_link, share_note) =
+                (share_to.clone(), share_link.clone(), share_note.clone());
             yew::platform::spawn_local(async move {
-                share_note.set(Some(
-                    match wasm_bindgen_futures::JsFuture::from(copied).await {
-                        Ok(_) => "link copied",
-                        Err(_) => not_copied,
-                    },
-                ));
+                let text = scenario::text_part(&stream).await;
+                let hash = share_hash(&text, scenario.as_ref(), step, &edits);
+                share(&hash, &share_to, &share_link, &share_note).await;
             });
         })
     };

@@ -108,17 +108,66 @@ fn base64url(text: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text.as_bytes())
 }
 
-/// The share link's fragment: `yaml=` (base64url of the UTF-8 stream), then with a
+/// `bytes` compressed with raw DEFLATE by the browser's `CompressionStream`, or `None`
+/// where the browser has none. (Looked up at run time: web-sys marks the API unstable.)
+async fn deflate_raw(bytes: &[u8]) -> Option<Vec<u8>> {
+    use wasm_bindgen::{JsCast, JsValue};
+    let global = js_sys::global();
+    let constructor: js_sys::Function = js_sys::Reflect::get(&global, &"CompressionStream".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let format = js_sys::Array::of1(&JsValue::from_str("deflate-raw"));
+    let compressor = js_sys::Reflect::construct(&constructor, &format).ok()?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let input = web_sys::Blob::new_with_u8_array_sequence(&parts)
+        .ok()?
+        .stream();
+    let pipe_through: js_sys::Function = js_sys::Reflect::get(&input, &"pipeThrough".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let output: web_sys::ReadableStream = pipe_through
+        .call1(&input, &compressor)
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&output)).ok()?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().ok()?)
+        .await
+        .ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The share link's text part: `z=` (base64url of the raw-DEFLATE-compressed UTF-8 stream)
+/// when the browser can compress and that is shorter, else `yaml=` (base64url of the
+/// stream as it is), which every version of the page reads.
+pub async fn text_part(stream: &str) -> String {
+    let plain = base64url(stream);
+    match deflate_raw(stream.as_bytes()).await {
+        Some(packed) => {
+            let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed);
+            if packed.len() < plain.len() {
+                format!("z={packed}")
+            } else {
+                format!("yaml={plain}")
+            }
+        }
+        None => format!("yaml={plain}"),
+    }
+}
+
+/// The share link's fragment: the text (`z=` or `yaml=`, [`text_part`]), then with a
 /// rollout `&setImage=` (or `&to=`, base64url of the edited DaemonSet), `&brokenImage=1`,
 /// one `&fault=` per fault in order and `&step=`, then one `&edit=` per node edit in order
 /// (its kubectl command). Values are URI-encoded.
 pub fn share_hash(
-    stream: &str,
+    text: &str,
     scenario: Option<&Scenario>,
     step: usize,
     edits: &[NodeEdit],
 ) -> String {
-    let mut hash = format!("yaml={}", base64url(stream));
+    let mut hash = text.to_owned();
     if let Some(s) = scenario.filter(|s| s.is_update()) {
         match &s.to {
             Some(to) => {
