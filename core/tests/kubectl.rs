@@ -1612,3 +1612,319 @@ fn enforce_label_alone_warns_at_its_level() {
         "dsim: both.yaml: Nodes, Pods, PriorityClasses and Namespaces are part of the cluster given with dsim kubectl -f; 1 object(s) here are not applied\ndaemonset.apps/agent created\n"
     );
 }
+
+// ---- kubectl label namespace ----
+
+/// `kubectl get namespaces`: the input's Namespaces, the four every cluster has, and the
+/// namespaces the DaemonSets are in, `NAME  STATUS  AGE` (`printNamespace`), each with
+/// the `kubernetes.io/metadata.name` label the API server sets; `label` adds, changes
+/// (with `--overwrite`) and removes labels as for nodes; a namespace the cluster does not
+/// have is the API server's NotFound.
+#[test]
+fn namespaces_are_listed_and_labelled_like_kubectl() {
+    let ns = monitoring("{}");
+    let logging = AGENT.replace("namespace: monitoring", "namespace: logging");
+    let mut s = session(&[
+        ("nodes.yaml", NODES),
+        ("ns.yaml", &ns),
+        ("logging.yaml", &logging),
+    ]);
+    assert_eq!(
+        ok(&mut s, "get ns"),
+        "NAME              STATUS   AGE\ndefault           Active   30d\nkube-node-lease   Active   30d\nkube-public       Active   30d\nkube-system       Active   30d\nlogging           Active   30d\nmonitoring        Active   30d\n"
+    );
+    assert_eq!(
+        ok(&mut s, "label ns monitoring team=infra"),
+        "namespace/monitoring labeled\n"
+    );
+    assert_eq!(
+        ok(&mut s, "get namespaces monitoring --show-labels"),
+        "NAME         STATUS   AGE   LABELS\nmonitoring   Active   30d   kubernetes.io/metadata.name=monitoring,team=infra\n"
+    );
+    // A new value needs --overwrite; the same value is no change.
+    let out = run(&mut s, "label namespace monitoring team=ops");
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr(),
+        "error: 'team' already has a value (infra), and --overwrite is false\n"
+    );
+    assert_eq!(
+        ok(&mut s, "label ns/monitoring team=infra"),
+        "namespace/monitoring not labeled\n"
+    );
+    assert_eq!(
+        ok(&mut s, "label ns/monitoring team=ops --overwrite"),
+        "namespace/monitoring labeled\n"
+    );
+    assert_eq!(
+        ok(&mut s, "get ns monitoring -L team --no-headers"),
+        "monitoring   Active   30d   ops\n"
+    );
+    // `KEY-` removes a label; a label that is not there is said so.
+    assert_eq!(
+        ok(&mut s, "label namespaces monitoring team-"),
+        "namespace/monitoring unlabeled\n"
+    );
+    let out = run(&mut s, "label ns monitoring team-");
+    assert_eq!(
+        (out.stdout().as_str(), out.stderr().as_str(), out.code),
+        (
+            "namespace/monitoring not labeled\n",
+            "label \"team\" not found.\n",
+            0
+        )
+    );
+    // The API server keeps the name label whatever the request says.
+    assert_eq!(
+        ok(&mut s, "label ns monitoring kubernetes.io/metadata.name-"),
+        "namespace/monitoring unlabeled\n"
+    );
+    assert_eq!(
+        ok(&mut s, "get ns monitoring --show-labels --no-headers"),
+        "monitoring   Active   30d   kubernetes.io/metadata.name=monitoring\n"
+    );
+    // A namespace a DaemonSet of the input is in exists without a Namespace object.
+    assert_eq!(
+        ok(&mut s, "label ns logging team=infra"),
+        "namespace/logging labeled\n"
+    );
+    // A client dry run changes nothing.
+    assert_eq!(
+        ok(&mut s, "label ns default team=infra --dry-run=client"),
+        "namespace/default labeled (dry run)\n"
+    );
+    assert_eq!(
+        ok(&mut s, "get ns -l team=infra -o name"),
+        "namespace/logging\n"
+    );
+    // NotFound, for label as for get.
+    for line in ["label ns nope team=infra", "get ns nope"] {
+        let out = run(&mut s, line);
+        assert_eq!(out.code, 1, "{line}");
+        assert_eq!(
+            out.stderr(),
+            "Error from server (NotFound): namespaces \"nope\" not found\n",
+            "{line}"
+        );
+    }
+    let out = run(&mut s, "label ns team=infra");
+    assert_eq!(
+        out.stderr(),
+        "error: resource(s) were provided, but no name was specified\n"
+    );
+    // `--all` labels every namespace; `--list` shows the labels.
+    assert_eq!(
+        ok(&mut s, "label ns --all env=test").lines().count(),
+        6,
+        "every namespace"
+    );
+    assert_eq!(
+        ok(&mut s, "label ns default --list"),
+        "env=test\nkubernetes.io/metadata.name=default\n"
+    );
+    assert_eq!(
+        ok(&mut s, "describe ns logging"),
+        "Name:         logging\nLabels:       env=test\n              kubernetes.io/metadata.name=logging\n              team=infra\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n"
+    );
+    let yaml = ok(&mut s, "get ns default -o yaml");
+    assert!(
+        yaml.starts_with("apiVersion: v1\nkind: Namespace\nmetadata:\n")
+            && yaml.ends_with("spec:\n  finalizers:\n  - kubernetes\nstatus:\n  phase: Active\n"),
+        "{yaml}"
+    );
+}
+
+/// `ValidateNamespace` on update: a Pod Security label whose value is not a level or a
+/// version is invalid (`PolicyToEvaluate`'s errors), unless the namespace already had
+/// the same errors; ordinary labels are checked as any object's.
+#[test]
+fn invalid_pod_security_labels_are_rejected() {
+    let ns = monitoring("{}");
+    let mut s = session(&[("nodes.yaml", NODES), ("ns.yaml", &ns)]);
+    let out = run(
+        &mut s,
+        "label ns monitoring pod-security.kubernetes.io/enforce=bogus",
+    );
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.transcript(),
+        "The Namespace \"monitoring\" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: \"bogus\": must be one of privileged, baseline, restricted\n"
+    );
+    let out = run(
+        &mut s,
+        "label ns monitoring pod-security.kubernetes.io/warn-version=1.30",
+    );
+    assert_eq!(
+        out.stderr(),
+        "The Namespace \"monitoring\" is invalid: metadata.labels[pod-security.kubernetes.io/warn-version]: Invalid value: \"1.30\": must be \"latest\" or \"v1.x\"\n"
+    );
+    let out = run(&mut s, "label ns monitoring bad_key/x=y");
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr()
+            .starts_with("The Namespace \"monitoring\" is invalid: metadata.labels: Invalid value: \"bad_key/x\": "),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(
+        ok(&mut s, "get ns monitoring --show-labels --no-headers"),
+        "monitoring   Active   30d   kubernetes.io/metadata.name=monitoring\n",
+        "nothing was changed"
+    );
+    // Valid values are taken; a namespace that already has an invalid value may change
+    // its other labels.
+    assert_eq!(
+        ok(
+            &mut s,
+            "label ns monitoring pod-security.kubernetes.io/audit=restricted pod-security.kubernetes.io/audit-version=v1.30"
+        ),
+        "namespace/monitoring labeled\n"
+    );
+    let ns = monitoring("{pod-security.kubernetes.io/warn: strict}");
+    let mut s = session(&[("nodes.yaml", NODES), ("ns.yaml", &ns)]);
+    assert_eq!(
+        ok(&mut s, "label ns monitoring team=infra"),
+        "namespace/monitoring labeled\n"
+    );
+}
+
+/// Setting `enforce` on a namespace: the API server answers with warnings about the
+/// existing pods that violate the new level (`EvaluatePodsInNamespace`), which stay; the
+/// pods the controller creates from then on are refused (`FailedCreate`), and a relaxed
+/// policy lets them through at the controller's next retry.
+#[test]
+fn enforce_label_on_a_namespace_warns_about_existing_pods_and_refuses_new_ones() {
+    let ns = monitoring("{}");
+    let mut s = session(&[
+        ("nodes.yaml", NODES),
+        ("ns.yaml", &ns),
+        ("ds.yaml", PRIVILEGED_AGENT),
+    ]);
+    let pods = ok(&mut s, "get pods -n monitoring -o name");
+    let names: Vec<&str> = pods.lines().map(|l| l.trim_start_matches("pod/")).collect();
+    assert_eq!(names.len(), 2, "{pods}");
+    let out = run_enforce(
+        &mut s,
+        "label ns monitoring pod-security.kubernetes.io/enforce=baseline",
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert_eq!(
+        out.chunks,
+        [
+            (
+                Stream::Err,
+                format!(
+                    "Warning: existing pods in namespace \"monitoring\" violate the new PodSecurity enforce level \"baseline:latest\"\nWarning: {} (and 1 other pod): privileged\n",
+                    names[0]
+                )
+            ),
+            (Stream::Out, "namespace/monitoring labeled\n".to_owned())
+        ]
+    );
+    // Enforce applies to pods being created: the running ones stay.
+    ok(&mut s, "sleep 10");
+    let ds = ok(&mut s, "get ds -n monitoring");
+    assert!(ds.contains("agent   2         2         2       2"), "{ds}");
+    let description = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    assert!(!description.contains("FailedCreate"), "{description}");
+    // A stricter level at the same version warns again; a less strict one does not, nor
+    // does a client dry run.
+    let out = run_enforce(
+        &mut s,
+        "label ns monitoring pod-security.kubernetes.io/enforce=restricted --overwrite --dry-run=server",
+    );
+    assert!(
+        out.stderr().starts_with("Warning: existing pods in namespace \"monitoring\" violate the new PodSecurity enforce level \"restricted:latest\"\nWarning: "),
+        "{}",
+        out.transcript()
+    );
+    assert_eq!(
+        out.stdout(),
+        "namespace/monitoring labeled (server dry run)\n"
+    );
+    let out = run_enforce(
+        &mut s,
+        "label ns monitoring pod-security.kubernetes.io/enforce=restricted --overwrite --dry-run=client",
+    );
+    assert_eq!(out.transcript(), "namespace/monitoring labeled (dry run)\n");
+
+    // The restart's new pods are refused: the controller deletes one old pod (maxUnavailable
+    // 1) and cannot replace it.
+    let out = run_enforce(&mut s, "rollout restart ds/agent -n monitoring");
+    assert_eq!(
+        out.transcript(),
+        format!(
+            "Warning: would {}\ndaemonset.apps/agent restarted\n",
+            VIOLATES_BASELINE.replacen("violates", "violate", 1)
+        )
+    );
+    ok(&mut s, "sleep 60");
+    let ds = ok(&mut s, "get ds -n monitoring");
+    assert!(ds.contains("agent   2         1         1       0"), "{ds}");
+    let description = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    let events = failed_creates(&description);
+    assert!(!events.is_empty(), "{description}");
+    for (_, message) in &events {
+        let message = message
+            .strip_prefix("(combined from similar events): ")
+            .unwrap_or(message);
+        forbidden_pod(message);
+    }
+    assert!(!description.contains("SuccessfulCreate"), "{description}");
+
+    // Removing the label makes no sync of its own: the controller's retry, due 81.915 s
+    // after the restart (5 ms doubling), creates the pod.
+    let out = run_enforce(
+        &mut s,
+        "label ns monitoring pod-security.kubernetes.io/enforce-",
+    );
+    assert_eq!(out.transcript(), "namespace/monitoring unlabeled\n");
+    ok(&mut s, "sleep 20");
+    let pods = ok(&mut s, "get pods -n monitoring --no-headers");
+    assert_eq!(pods.lines().count(), 1, "{pods}");
+    ok(&mut s, "sleep 2");
+    let pods = ok(&mut s, "get pods -n monitoring --no-headers");
+    assert_eq!(pods.lines().count(), 2, "{pods}");
+    let out = run_enforce(&mut s, "rollout status ds/agent -n monitoring");
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let description = run_enforce(&mut s, "describe ds agent -n monitoring").stdout();
+    assert_eq!(
+        description.matches("SuccessfulCreate").count(),
+        2,
+        "{description}"
+    );
+}
+
+/// A namespace change reaches DaemonSets applied later, and a DaemonSet update that
+/// makes the controller sync sooner than its retry meets the new policy then.
+#[test]
+fn a_relabelled_namespace_judges_every_later_pod() {
+    let ns = monitoring("{}");
+    let mut s = session(&[("nodes.yaml", NODES), ("ns.yaml", &ns)]);
+    assert_eq!(
+        run_enforce(
+            &mut s,
+            "label ns monitoring pod-security.kubernetes.io/enforce=baseline"
+        )
+        .transcript(),
+        "namespace/monitoring labeled\n",
+        "no pods yet, no warnings"
+    );
+    run_enforce(&mut s, "apply -f privileged.yaml");
+    ok(&mut s, "sleep 30");
+    let ds = ok(&mut s, "get ds -n monitoring");
+    assert!(ds.contains("agent   2         0         0"), "{ds}");
+    // Relaxed; then, before the retry, a change of the DaemonSet syncs at once.
+    let out = run_enforce(
+        &mut s,
+        "label ns monitoring pod-security.kubernetes.io/enforce=privileged --overwrite",
+    );
+    assert_eq!(out.transcript(), "namespace/monitoring labeled\n");
+    run_enforce(
+        &mut s,
+        "set image ds/agent agent=registry.k8s.io/agent:2 -n monitoring",
+    );
+    ok(&mut s, "sleep 6");
+    let pods = ok(&mut s, "get pods -n monitoring --no-headers");
+    assert_eq!(pods.matches("Running").count(), 2, "{pods}");
+}

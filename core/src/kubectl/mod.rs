@@ -1,7 +1,7 @@
 //! A kubectl emulator over the simulated cluster: `dsim kubectl -f CLUSTER.yaml -- get ds`
-//! runs kubectl commands against the DaemonSets, Nodes and Pods of the input, with
-//! kubectl's output format (its printers, describers, tab writer and error words) and a
-//! simulated clock. Changes (`apply`, `set image`, `rollout undo`, `label`, `taint`,
+//! runs kubectl commands against the DaemonSets, Nodes, Pods and Namespaces of the input,
+//! with kubectl's output format (its printers, describers, tab writer and error words) and
+//! a simulated clock. Changes (`apply`, `set image`, `rollout undo`, `label`, `taint`,
 //! `cordon`, `drain`, `delete pod`) run the DaemonSet controller's simulation on, so `get`
 //! and `describe` show what a cluster would show. See `docs/kubectl.md`.
 //!

@@ -1,14 +1,14 @@
 //! `kubectl get` tables, following `pkg/printers/internalversion/printers.go`: the column
-//! definitions of DaemonSets, Pods and Nodes (headers upper-cased as kubectl prints them),
-//! `printDaemonSet`, `printPod`, `printNode` and `findNodeRoles`, laid out by the tab
-//! writer with kubectl's padding.
+//! definitions of DaemonSets, Pods, Nodes and Namespaces (headers upper-cased as kubectl
+//! prints them), `printDaemonSet`, `printPod`, `printNode`, `findNodeRoles` and
+//! `printNamespace`, laid out by the tab writer with kubectl's padding.
 
 use super::clock::{human_duration, Clock};
 use super::labels::{format_label_selector, format_labels};
 use super::tabwriter;
 use crate::rollout::Millis;
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::{Container, Node, Pod};
+use k8s_openapi::api::core::v1::{Container, Namespace, Node, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::collections::BTreeSet;
 
@@ -334,4 +334,22 @@ pub fn node_row(node: &Node, age: &str, wide: bool) -> Vec<String> {
         ]);
     }
     row
+}
+
+/// The Namespace table's headers (`namespaceColumnDefinitions`; no wide columns).
+pub fn namespace_headers() -> Vec<&'static str> {
+    vec!["NAME", "STATUS", "AGE"]
+}
+
+/// `printNamespace`: the name, the phase and the age.
+pub fn namespace_row(namespace: &Namespace, age: &str) -> Vec<String> {
+    vec![
+        namespace.metadata.name.clone().unwrap_or_default(),
+        namespace
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_default(),
+        age.to_owned(),
+    ]
 }

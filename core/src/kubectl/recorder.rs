@@ -63,6 +63,22 @@ pub fn failed_syncs<R>(
     from: Millis,
     until: Millis,
 ) -> Vec<(Millis, &R)> {
+    syncs(prompts, from, until).0
+}
+
+/// When the work queue retries the DaemonSet next, after `until`: the retry of the last
+/// failed sync up to then, if it failed; `None` when the last sync succeeded.
+pub fn pending_retry<R>(prompts: &[(Millis, Option<R>)], until: Millis) -> Option<Millis> {
+    syncs(prompts, until, until).1
+}
+
+/// The failed syncs from `from` to `until` (see [`failed_syncs`]), and the retry waiting
+/// after `until`.
+fn syncs<R>(
+    prompts: &[(Millis, Option<R>)],
+    from: Millis,
+    until: Millis,
+) -> (Vec<(Millis, &R)>, Option<Millis>) {
     let mut out = Vec::new();
     let mut next = 0;
     let mut failures = 0u32;
@@ -100,7 +116,7 @@ pub fn failed_syncs<R>(
             }
         }
     }
-    out
+    (out, pending)
 }
 
 /// One event the controller records, before the recorder correlates it.
@@ -277,6 +293,19 @@ mod tests {
         // After the success at 2000, the backoff starts over.
         let after: Vec<Millis> = at.iter().copied().filter(|t| *t >= 2000).collect();
         assert_eq!(after, [3000, 3005]);
+    }
+
+    #[test]
+    fn the_pending_retry_follows_the_last_failed_sync() {
+        let prompts = [(0, Some("a")), (2000, None), (3000, Some("c"))];
+        // Failed at 0, 5, 15, ..., 635, 1275 ms: the next retry is at 2555 ms.
+        assert_eq!(pending_retry(&prompts, 1000), Some(1275));
+        assert_eq!(pending_retry(&prompts, 1275), Some(2555));
+        // The success at 2000 forgets the failures: nothing is waiting.
+        assert_eq!(pending_retry(&prompts, 2500), None);
+        // Failing again from 3000: 5 ms later.
+        assert_eq!(pending_retry(&prompts, 3000), Some(3005));
+        assert_eq!(pending_retry::<&str>(&[(0, None)], 10), None);
     }
 
     fn emitted(at: Millis, n: usize) -> Emitted {

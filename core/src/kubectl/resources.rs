@@ -1,5 +1,5 @@
 //! Resource type names as kubectl resolves them (`ds`, `daemonset`, `daemonsets.apps`,
-//! `po`, `no`, ...), the `TYPE NAME` and `TYPE/NAME` argument forms, and the
+//! `po`, `no`, `ns`, ...), the `TYPE NAME` and `TYPE/NAME` argument forms, and the
 //! API server's words for what does not exist.
 
 /// A kind the emulator simulates.
@@ -11,15 +11,19 @@ pub enum Kind {
     Pod,
     /// `v1` Node.
     Node,
+    /// `v1` Namespace.
+    Namespace,
 }
 
 impl Kind {
-    /// The plural with group, as errors name it: `daemonsets.apps`, `pods`, `nodes`.
+    /// The plural with group, as errors name it: `daemonsets.apps`, `pods`, `nodes`,
+    /// `namespaces`.
     pub fn plural(self) -> &'static str {
         match self {
             Self::DaemonSet => "daemonsets.apps",
             Self::Pod => "pods",
             Self::Node => "nodes",
+            Self::Namespace => "namespaces",
         }
     }
 
@@ -29,12 +33,23 @@ impl Kind {
             Self::DaemonSet => "daemonset.apps",
             Self::Pod => "pod",
             Self::Node => "node",
+            Self::Namespace => "namespace",
+        }
+    }
+
+    /// The kind as Go writes an object's type in errors: `Pod`, `Node`, `Namespace`.
+    pub fn kind_name(self) -> &'static str {
+        match self {
+            Self::DaemonSet => "DaemonSet",
+            Self::Pod => "Pod",
+            Self::Node => "Node",
+            Self::Namespace => "Namespace",
         }
     }
 
     /// Whether objects of this kind live in a namespace.
     pub fn namespaced(self) -> bool {
-        !matches!(self, Self::Node)
+        !matches!(self, Self::Node | Self::Namespace)
     }
 }
 
@@ -58,9 +73,6 @@ const OTHER_TYPES: &[&str] = &[
     "cm",
     "secrets",
     "secret",
-    "namespaces",
-    "namespace",
-    "ns",
     "serviceaccounts",
     "serviceaccount",
     "sa",
@@ -151,6 +163,7 @@ pub fn resolve(name: &str) -> Resolved {
         "daemonsets" | "daemonset" | "ds" => Resolved::Kind(Kind::DaemonSet),
         "pods" | "pod" | "po" => Resolved::Kind(Kind::Pod),
         "nodes" | "node" | "no" => Resolved::Kind(Kind::Node),
+        "namespaces" | "namespace" | "ns" => Resolved::Kind(Kind::Namespace),
         other if OTHER_TYPES.contains(&other) => Resolved::NotSimulated(other.to_owned()),
         _ => Resolved::Unknown(name.to_owned()),
     }
@@ -164,7 +177,7 @@ pub fn unknown_type(name: &str) -> String {
 /// The emulator's note for a real type it does not simulate.
 pub fn not_simulated(name: &str) -> String {
     format!(
-        "dsim: \"{name}\" is a real resource type, but this emulator simulates only daemonsets, pods and nodes\n"
+        "dsim: \"{name}\" is a real resource type, but this emulator simulates only daemonsets, pods, nodes and namespaces\n"
     )
 }
 
@@ -267,6 +280,14 @@ mod tests {
             Ok(Targets {
                 kind: Kind::Node,
                 names: strings(&["w1"])
+            })
+        );
+        assert_eq!(resolve("ns"), Resolved::Kind(Kind::Namespace));
+        assert_eq!(
+            targets(&strings(&["ns/monitoring", "namespace/default"])),
+            Ok(Targets {
+                kind: Kind::Namespace,
+                names: strings(&["monitoring", "default"])
             })
         );
         assert_eq!(

@@ -1,6 +1,11 @@
 //! The simulated cluster behind the kubectl emulator: Nodes, DaemonSets with their
-//! simulations, the other Pods of the input, the labels of its Namespaces, events, and a
-//! clock.
+//! simulations, the other Pods of the input, Namespaces, events, and a clock.
+//!
+//! The cluster's Namespaces are the input's Namespace objects, the four every cluster
+//! has (`default`, `kube-system`, `kube-public`, `kube-node-lease`), and every namespace
+//! a DaemonSet or Pod of the session is in (the emulator lets `apply` create a DaemonSet
+//! in a namespace the input does not have, so that namespace exists too). Those without
+//! a creation time were created with the cluster ([`Session::cluster_created`]).
 
 use super::clock::{Clock, SESSION_START};
 use super::defaults::{self, DAEMON_SET_AGE, NODE_AGE, POD_AGE, TEMPLATE_GENERATION};
@@ -14,8 +19,11 @@ use crate::placement::{self, CompiledDaemonSet};
 use crate::rollout::history::{template_data, template_hash};
 use crate::rollout::{Action, Millis, Status};
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetStatus};
-use k8s_openapi::api::core::v1::{Node, Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{
+    Namespace, NamespaceSpec, NamespaceStatus, Node, Pod, PodTemplateSpec,
+};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -51,6 +59,51 @@ pub struct NodeEntry {
     pub object: Node,
     /// Creation time in session time.
     pub created: Millis,
+}
+
+/// A Namespace and when it was created.
+#[derive(Debug, Clone)]
+pub struct NamespaceEntry {
+    /// The object as the API server shows it: the `kubernetes.io/metadata.name` label,
+    /// the `kubernetes` finalizer, phase `Active`.
+    pub object: Namespace,
+    /// Creation time in session time.
+    pub created: Millis,
+}
+
+impl NamespaceEntry {
+    /// The namespace's name.
+    pub fn name(&self) -> &str {
+        self.object.metadata.name.as_deref().unwrap_or("")
+    }
+}
+
+/// The label the API server sets on every Namespace to its name (`LabelMetadataName`,
+/// set in the namespace strategy's `PrepareForCreate` and `PrepareForUpdate`).
+pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// The namespaces every cluster has.
+pub const SYSTEM_NAMESPACES: [&str; 4] =
+    ["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// A Namespace as the API server keeps it: with its name label, the `kubernetes`
+/// finalizer and phase `Active` (`SetDefaults_Namespace`, `PrepareForCreate`), stamped
+/// with a uid and, when it has none, the creation time `created`.
+fn namespace_entry(mut object: Namespace, clock: Clock, created: Millis) -> NamespaceEntry {
+    let created = defaults::stamp(&mut object.metadata, "Namespace", clock, created);
+    let name = object.metadata.name.clone().unwrap_or_default();
+    object
+        .metadata
+        .labels
+        .get_or_insert_with(Default::default)
+        .insert(NAMESPACE_NAME_LABEL.to_owned(), name);
+    let spec = object.spec.get_or_insert_with(NamespaceSpec::default);
+    if spec.finalizers.as_ref().is_none_or(Vec::is_empty) {
+        spec.finalizers = Some(vec!["kubernetes".to_owned()]);
+    }
+    let status = object.status.get_or_insert_with(NamespaceStatus::default);
+    status.phase.get_or_insert_with(|| "Active".to_owned());
+    NamespaceEntry { object, created }
 }
 
 /// A Pod of the input that belongs to no DaemonSet.
@@ -184,8 +237,24 @@ pub struct Session {
     pub daemon_sets: Vec<DaemonSetEntry>,
     /// Events about nodes and pods.
     pub events: Vec<Recorded>,
-    /// The labels of the input's Namespaces, by name (Pod Security Admission reads them).
-    pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// The Namespaces the input has or every cluster has, and those labelled in the
+    /// session, by name; see [`Session::all_namespaces`] for every namespace that exists.
+    pub namespaces: Vec<NamespaceEntry>,
+    /// When the cluster was created, in session time: the system namespaces' creation
+    /// time, 30 days before the session or with the oldest node.
+    pub cluster_created: Millis,
+}
+
+/// A Namespace that has no object of its own in the input, created at `created`.
+fn implicit_namespace(name: &str, clock: Clock, created: Millis) -> NamespaceEntry {
+    let object = Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.to_owned()),
+            ..ObjectMeta::default()
+        },
+        ..Namespace::default()
+    };
+    namespace_entry(object, clock, created)
 }
 
 /// `(namespace, name)` of a DaemonSet.
@@ -215,6 +284,12 @@ impl Session {
             .chain(
                 manifests
                     .pods
+                    .iter()
+                    .filter_map(|l| l.object.metadata.creation_timestamp.as_ref()),
+            )
+            .chain(
+                manifests
+                    .namespaces
                     .iter()
                     .filter_map(|l| l.object.metadata.creation_timestamp.as_ref()),
             )
@@ -348,6 +423,24 @@ impl Session {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let cluster_created = nodes
+            .iter()
+            .map(|n| n.created)
+            .min()
+            .map_or(-NODE_AGE, |oldest| oldest.min(-NODE_AGE));
+        let mut namespaces: Vec<NamespaceEntry> = Vec::new();
+        for located in &manifests.namespaces {
+            let entry = namespace_entry(located.object.clone(), clock, cluster_created);
+            if !namespaces.iter().any(|n| n.name() == entry.name()) {
+                namespaces.push(entry);
+            }
+        }
+        for name in SYSTEM_NAMESPACES {
+            if !namespaces.iter().any(|n| n.name() == name) {
+                namespaces.push(implicit_namespace(name, clock, cluster_created));
+            }
+        }
+        namespaces.sort_by(|a, b| a.name().cmp(b.name()));
         Ok(Self {
             clock,
             now: 0,
@@ -357,26 +450,70 @@ impl Session {
             priority_classes,
             daemon_sets: entries,
             events: Vec::new(),
-            namespace_labels: manifests
-                .namespaces
-                .iter()
-                .filter_map(|l| {
-                    let meta = &l.object.metadata;
-                    Some((meta.name.clone()?, meta.labels.clone().unwrap_or_default()))
-                })
-                .collect(),
+            namespaces,
+            cluster_created,
         })
+    }
+
+    /// Every Namespace of the cluster, by name: those kept in [`Session::namespaces`] and
+    /// those a DaemonSet or Pod is in, created with the cluster.
+    pub fn all_namespaces(&self) -> Vec<NamespaceEntry> {
+        let mut all = self.namespaces.clone();
+        let used = self.daemon_sets.iter().map(|e| e.key().0).chain(
+            self.others
+                .iter()
+                .filter_map(|p| p.object.metadata.namespace.clone()),
+        );
+        for name in used {
+            if !all.iter().any(|n| n.name() == name) {
+                all.push(implicit_namespace(&name, self.clock, self.cluster_created));
+            }
+        }
+        all.sort_by(|a, b| a.name().cmp(b.name()));
+        all
+    }
+
+    /// The Namespace `name`, if the cluster has it (see [`Session::all_namespaces`]).
+    pub fn find_namespace(&self, name: &str) -> Option<NamespaceEntry> {
+        self.all_namespaces().into_iter().find(|n| n.name() == name)
+    }
+
+    /// Keeps `entry` as the Namespace of its name, replacing the one kept before.
+    pub fn store_namespace(&mut self, entry: NamespaceEntry) {
+        match self
+            .namespaces
+            .iter()
+            .position(|n| n.name() == entry.name())
+        {
+            Some(i) => self.namespaces[i] = entry,
+            None => {
+                let at = self.namespaces.partition_point(|n| n.name() < entry.name());
+                self.namespaces.insert(at, entry);
+            }
+        }
+    }
+
+    /// The labels of the Namespace `name`, when it is kept with labels (Pod Security
+    /// Admission reads them).
+    pub fn namespace_labels(&self, name: &str) -> Option<&BTreeMap<String, String>> {
+        self.namespaces
+            .iter()
+            .find(|n| n.name() == name)?
+            .object
+            .metadata
+            .labels
+            .as_ref()
     }
 
     /// What kubectl prints on standard error when the API server takes a create or update
     /// of `ds` (its namespace set): Pod Security Admission's `Warning: would violate
     /// PodSecurity "LEVEL:VERSION": ...` when the namespace's `warn` level (or, without a
     /// `warn` label, its `enforce` level) is one the pod template does not meet. Nothing
-    /// for a namespace the input does not have.
+    /// for a namespace without Pod Security labels.
     pub fn pod_security_warnings(&self, ds: &DaemonSet) -> Output {
         let mut out = Output::default();
         let namespace = placement::namespace(ds);
-        let Some(labels) = self.namespace_labels.get(namespace) else {
+        let Some(labels) = self.namespace_labels(namespace) else {
             return out;
         };
         let Some(warned) = admission::checked_by(namespace, labels, Mode::Warn) else {

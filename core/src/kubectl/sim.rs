@@ -163,19 +163,34 @@ impl Sim {
 
     /// Adds an action at session time `at` and replays; on failure nothing changes.
     ///
+    /// A namespace change waiting for the controller's next sync ([`Action::PodSecurity`]
+    /// placed later than `at`) comes to `at`, just before this action: any change is a
+    /// moment the controller syncs.
+    ///
     /// # Errors
     /// The simulator's message (a container or node that does not exist, no revision to
     /// roll back to).
     pub fn act(&mut self, at: Millis, action: Action, behaviour: &Behaviour) -> Result<(), String> {
+        let at = at.saturating_sub(self.start).max(0);
         let mut actions = self.actions.clone();
-        actions.push(Timed {
-            at: at.saturating_sub(self.start).max(0),
-            action,
-        });
+        for waiting in &mut actions {
+            if matches!(waiting.action, Action::PodSecurity(_)) && waiting.at > at {
+                waiting.at = at;
+            }
+        }
+        actions.push(Timed { at, action });
         let rollout = replay(&self.base, &self.selection, &actions, behaviour)?;
         self.actions = actions;
         self.rollout = rollout;
         Ok(())
+    }
+
+    /// Whether a namespace change ([`Action::PodSecurity`]) takes effect at `time`, in the
+    /// simulation's time.
+    pub fn pod_security_at(&self, time: Millis) -> bool {
+        self.actions
+            .iter()
+            .any(|t| t.at == time && matches!(t.action, Action::PodSecurity(_)))
     }
 
     /// The index into `rollout.states` of the cluster at session time `now`.

@@ -269,7 +269,7 @@ fn version(labels: &BTreeMap<String, String>, label: &str) -> Option<String> {
 }
 
 /// `ParseVersion`: `latest` or `v1.N`.
-fn valid_version(text: &str) -> bool {
+pub fn valid_version(text: &str) -> bool {
     text == "latest"
         || text.strip_prefix("v1.").is_some_and(|n| {
             !n.is_empty()

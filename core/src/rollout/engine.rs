@@ -865,6 +865,19 @@ impl<'m> Engine<'m> {
                 ));
                 self.refresh_node(i);
             }
+            Action::PodSecurity(enforced) => {
+                self.settings.enforced.clone_from(enforced);
+                self.refresh_admission();
+                self.notes.push(match enforced {
+                    Some(e) => format!(
+                        "namespace {} relabelled: Pod Security Admission enforces \"{}:{}\" on the pods the controller creates",
+                        e.namespace,
+                        e.level.as_str(),
+                        e.version
+                    ),
+                    None => "namespace relabelled: Pod Security Admission enforces nothing on the pods the controller creates".to_owned(),
+                });
+            }
             Action::RemoveNode(node) => {
                 let i = self.node_index(node)?;
                 self.nodes[i].present = false;

@@ -3,6 +3,7 @@
 //! `SECONDS:ACTION[:ARGUMENTS]`, e.g. `30:notready:worker-2`.
 
 use super::model::Millis;
+use crate::lint::admission::Enforced;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Taint;
 
@@ -62,6 +63,11 @@ pub enum Action {
     },
     /// A node is deleted (`kubectl delete node`); the pod garbage collector deletes its pods.
     RemoveNode(String),
+    /// The DaemonSet's Namespace was relabelled (`kubectl label namespace`): the policy Pod
+    /// Security Admission enforces on the pods the controller creates from now on (`None`:
+    /// nothing, `privileged`). It makes no sync of its own, so the kubectl emulator places
+    /// it at the controller's next sync. Not an `--at` action.
+    PodSecurity(Option<Enforced>),
 }
 
 /// An action at a moment.
@@ -89,7 +95,7 @@ pub fn node_of(action: &Action) -> Option<&str> {
         | Action::Ready(n)
         | Action::RemoveNode(n) => Some(n),
         Action::AddNode { like, .. } => like.as_deref(),
-        Action::SetImage(_) | Action::Apply(_) | Action::Undo(_) => None,
+        Action::SetImage(_) | Action::Apply(_) | Action::Undo(_) | Action::PodSecurity(_) => None,
     }
 }
 

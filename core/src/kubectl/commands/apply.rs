@@ -258,7 +258,7 @@ fn apply_one(
             others: &others,
             own: &[],
             priority_classes: &session.priority_classes,
-            namespace_labels: session.namespace_labels.get(&namespace),
+            namespace_labels: session.namespace_labels(&namespace),
             fresh: true,
         };
         let sim = match Sim::new(&base, at, &session.behaviour) {

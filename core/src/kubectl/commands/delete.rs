@@ -34,6 +34,7 @@ fn deleted(kind: Kind, name: &str, parsed: &Parsed) -> String {
         Kind::DaemonSet => format!("daemonset.apps \"{name}\""),
         Kind::Pod => format!("pod \"{name}\""),
         Kind::Node => format!("node \"{name}\""),
+        Kind::Namespace => format!("namespace \"{name}\""),
     };
     if forced {
         format!("{what} force deleted\n")
@@ -91,6 +92,11 @@ pub fn run(session: &mut Session, args: &[String], files: &dyn Files) -> Output 
             Ok(t) => t,
             Err(e) => return Output::fail(e.replace("to get", "to delete")),
         };
+        if targets.kind == Kind::Namespace {
+            return Output::fail(
+                "dsim: deleting namespaces is not emulated (a namespace takes everything in it with it); delete its DaemonSets with kubectl delete ds --all -n NAMESPACE\n",
+            );
+        }
         let requirements = match selector(&parsed) {
             Ok(r) => r,
             Err(e) => return e,
@@ -122,6 +128,7 @@ pub fn run(session: &mut Session, args: &[String], files: &dyn Files) -> Output 
                     .filter(|n| labels::matches(&requirements, n.object.metadata.labels.as_ref()))
                     .filter_map(|n| n.object.metadata.name.clone())
                     .collect(),
+                Kind::Namespace => Vec::new(),
             });
             if names.is_empty() {
                 out.eprint(format!("No resources found in {ns} namespace.\n"));
@@ -143,6 +150,7 @@ pub fn run(session: &mut Session, args: &[String], files: &dyn Files) -> Output 
                 Kind::Pod => delete_pod(session, &namespace, &name),
                 Kind::DaemonSet => delete_daemon_set(session, &namespace, &name),
                 Kind::Node => delete_node(session, &name),
+                Kind::Namespace => Err(()),
             }
             .map(|()| deleted(kind, &name, &parsed))
         };
@@ -166,6 +174,7 @@ fn exists(session: &Session, kind: Kind, namespace: &str, name: &str) -> Result<
         }),
         Kind::DaemonSet => session.daemon_set(namespace, name).is_some(),
         Kind::Node => session.node(name).is_some(),
+        Kind::Namespace => session.find_namespace(name).is_some(),
     };
     if found {
         Ok(())

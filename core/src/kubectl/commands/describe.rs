@@ -4,7 +4,7 @@
 use super::get::selector;
 use super::{namespace, parse};
 use crate::kubectl::args::{boolean, value, Flag};
-use crate::kubectl::describe::{daemon_set, node, pod};
+use crate::kubectl::describe::{daemon_set, namespace as describe_namespace, node, pod};
 use crate::kubectl::labels;
 use crate::kubectl::resources::{self, not_found, Kind};
 use crate::kubectl::{Output, Session};
@@ -75,6 +75,15 @@ pub fn run(session: &mut Session, args: &[String]) -> Output {
                     n.object.metadata.name.clone().unwrap_or_default(),
                     n.object.metadata.labels.clone(),
                     Box::new(move |s: &Session| node::describe(s, i)),
+                ));
+            }
+        }
+        Kind::Namespace => {
+            for n in session.all_namespaces() {
+                candidates.push((
+                    n.name().to_owned(),
+                    n.object.metadata.labels.clone(),
+                    Box::new(move |_: &Session| describe_namespace::describe(&n.object)),
                 ));
             }
         }

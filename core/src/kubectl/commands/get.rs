@@ -1,4 +1,4 @@
-//! `kubectl get daemonsets|pods|nodes [NAME...]` with `-n`, `-A`, `-l`, `-L`,
+//! `kubectl get daemonsets|pods|nodes|namespaces [NAME...]` with `-n`, `-A`, `-l`, `-L`,
 //! `--show-labels`, `--no-headers` and `-o wide|yaml|json|name`.
 
 use super::output::{self, Format};
@@ -102,6 +102,22 @@ pub fn items(
                 }
             })
             .collect(),
+        Kind::Namespace => session
+            .all_namespaces()
+            .into_iter()
+            .map(|n| {
+                let age = printers::age(n.object.metadata.creation_timestamp.as_ref(), clock, now);
+                Item {
+                    row: printers::namespace_row(&n.object, &age),
+                    value: if structured {
+                        output::value(&n.object)
+                    } else {
+                        Value::Null
+                    },
+                    meta: n.object.metadata,
+                }
+            })
+            .collect(),
     }
 }
 
@@ -110,6 +126,7 @@ fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::DaemonSet => printers::daemon_set_headers(wide),
         Kind::Pod => printers::pod_headers(wide),
         Kind::Node => printers::node_headers(wide),
+        Kind::Namespace => printers::namespace_headers(),
     }
 }
 

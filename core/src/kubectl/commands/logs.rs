@@ -150,8 +150,11 @@ pub fn run(session: &mut Session, args: &[String]) -> Output {
                     }
                     vec![first]
                 }
-                resources::Resolved::Kind(Kind::Node) => {
-                    return Output::fail("error: cannot get the logs from *v1.Node\n")
+                resources::Resolved::Kind(kind @ (Kind::Node | Kind::Namespace)) => {
+                    return Output::fail(format!(
+                        "error: cannot get the logs from *v1.{}\n",
+                        kind.kind_name()
+                    ))
                 }
                 resources::Resolved::NotSimulated(n) => {
                     return Output::fail(resources::not_simulated(&n))

@@ -9,6 +9,7 @@ mod delete;
 mod describe;
 mod get;
 mod logs;
+mod namespaces;
 mod nodes;
 mod output;
 mod rollout;
@@ -179,6 +180,12 @@ fn placeholder(session: &Session, args: &[String]) -> Option<Output> {
             .nodes
             .iter()
             .filter_map(|n| n.object.metadata.name.clone())
+            .collect()
+    } else if hole.contains("namespace") {
+        session
+            .all_namespaces()
+            .iter()
+            .map(|n| n.name().to_owned())
             .collect()
     } else if hole.contains("label") {
         let key = token.split('=').next().unwrap_or("");

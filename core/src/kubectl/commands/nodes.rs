@@ -85,6 +85,17 @@ fn is_taint_change(arg: &str) -> bool {
     arg.contains('=') || arg.contains(':') || arg.ends_with('-')
 }
 
+/// The API server's answer to an object that fails validation, as kubectl prints it:
+/// `The Kind "NAME" is invalid: path: message` (several in brackets).
+pub(super) fn invalid_object(kind: &str, name: &str, parts: &[String]) -> String {
+    let body = if parts.len() == 1 {
+        parts[0].clone()
+    } else {
+        format!("[{}]", parts.join(", "))
+    };
+    format!("The {kind} \"{name}\" is invalid: {body}\n")
+}
+
 fn invalid_node(node: &Node) -> Option<String> {
     let errors = validate::validate_node(node);
     if errors.is_empty() {
@@ -94,18 +105,107 @@ fn invalid_node(node: &Node) -> Option<String> {
         .iter()
         .map(|e| format!("{}: {}", e.path, e.message))
         .collect();
-    let body = if parts.len() == 1 {
-        parts[0].clone()
-    } else {
-        format!("[{}]", parts.join(", "))
-    };
-    Some(format!(
-        "The Node \"{}\" is invalid: {body}\n",
-        node.metadata.name.as_deref().unwrap_or("")
+    Some(invalid_object(
+        "Node",
+        node.metadata.name.as_deref().unwrap_or(""),
+        &parts,
     ))
 }
 
-/// `kubectl label`.
+/// A label change: the key and the new value, or `None` to remove the label.
+pub(super) type LabelChange = (String, Option<String>);
+
+/// `parseLabels`: `key=value` and `key-`.
+fn parse_label_changes(pairs: &[String]) -> Result<Vec<LabelChange>, String> {
+    let mut changes: Vec<LabelChange> = Vec::new();
+    for pair in pairs {
+        if pair.contains('=') {
+            let parts: Vec<&str> = pair.split('=').collect();
+            if parts.len() != 2 {
+                return Err(format!("error: invalid label spec: {pair}\n"));
+            }
+            changes.push((parts[0].to_owned(), Some(parts[1].to_owned())));
+        } else {
+            changes.push((pair.strip_suffix('-').unwrap_or(pair).to_owned(), None));
+        }
+    }
+    let set = |key: &str| changes.iter().any(|(k, v)| k == key && v.is_some());
+    if changes.iter().any(|(k, v)| v.is_none() && set(k)) {
+        return Err(
+            "error: can not both modify and remove a label in the same command\n".to_owned(),
+        );
+    }
+    Ok(changes)
+}
+
+/// The labels of an object of a kind `label` changes, if it exists.
+fn object_labels(session: &Session, kind: Kind, ns: &str, name: &str) -> Option<Labels> {
+    let labels = match kind {
+        Kind::Node => session.nodes[session.node(name)?]
+            .object
+            .metadata
+            .labels
+            .clone(),
+        Kind::DaemonSet => session.daemon_sets[session.daemon_set(ns, name)?]
+            .object
+            .metadata
+            .labels
+            .clone(),
+        Kind::Namespace => session.find_namespace(name)?.object.metadata.labels,
+        Kind::Pod => None,
+    };
+    Some(labels.unwrap_or_default())
+}
+
+/// `kubectl label --list`: the labels each object would have after the changes, which
+/// are made locally and not sent, one `key=value` a line; for several objects, each
+/// after a `Listing labels for KIND.GROUP/NAME:` line on standard error, indented.
+/// kubectl lists them in Go's map order; here they are sorted.
+fn list_labels(
+    session: &Session,
+    kind: Kind,
+    names: &[String],
+    one: bool,
+    changes: &[LabelChange],
+    parsed: &Parsed,
+) -> Output {
+    let ns = namespace(parsed);
+    let mut out = Output::default();
+    for name in names {
+        let Some(labels) = object_labels(session, kind, &ns, name) else {
+            out.push(Output::fail(not_found(kind, name)));
+            continue;
+        };
+        let mut ignored = String::new();
+        let labels = match relabel(
+            Some(&labels),
+            changes,
+            parsed.is_set("overwrite"),
+            &mut ignored,
+        ) {
+            Ok((labels, _)) => labels,
+            Err(e) => {
+                out.push(Output::fail(e));
+                continue;
+            }
+        };
+        let indent = if one { "" } else { " " };
+        if !one {
+            let group = if kind == Kind::DaemonSet { "apps" } else { "" };
+            out.eprint(format!(
+                "Listing labels for {}.{group}/{name}:\n",
+                kind.kind_name()
+            ));
+        }
+        for (k, v) in &labels {
+            out.print(format!("{indent}{k}={v}\n"));
+        }
+    }
+    out
+}
+
+/// `kubectl label TYPE NAME... KEY=VALUE... KEY-...` for nodes, DaemonSets and
+/// namespaces, with `--overwrite`, `--all`, `-l`, `--list` and `--dry-run`.
 pub fn label(session: &mut Session, args: &[String]) -> Output {
     let parsed = match parse("label", args, LABEL_FLAGS) {
         Ok(p) => p,
@@ -120,46 +220,86 @@ pub fn label(session: &mut Session, args: &[String]) -> Output {
             "error: at least one label update is required\nSee 'kubectl label -h' for help and examples\n",
         );
     }
+    if let Some(other) = parsed
+        .value("dry-run")
+        .filter(|d| !matches!(*d, "none" | "client" | "server"))
+    {
+        return Output::fail(format!(
+            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"
+        ));
+    }
+    let changes = match parse_label_changes(&pairs) {
+        Ok(c) => c,
+        Err(e) => return Output::fail(e),
+    };
     let targets = match resources::targets(&resource_args) {
         Ok(t) => t,
         Err(e) => return Output::fail(e),
     };
-    let mut changes: Vec<(String, Option<String>)> = Vec::new();
-    for pair in &pairs {
-        match pair.split_once('=') {
-            Some((k, v)) => changes.push((k.to_owned(), Some(v.to_owned()))),
-            None => changes.push((pair.trim_end_matches('-').to_owned(), None)),
-        }
+    if targets.kind == Kind::Pod {
+        return Output::fail(
+            "dsim: labelling pods is not emulated (a daemon pod whose labels stop matching its DaemonSet's selector is released and replaced)\n",
+        );
     }
-    let names: Vec<String> = if parsed.is_set("all") {
-        match targets.kind {
+    let requirements = match super::get::selector(&parsed) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let selected = parsed.is_set("all") || parsed.has("selector");
+    let names: Vec<String> = if selected {
+        let ns = namespace(&parsed);
+        let objects: Vec<(String, Option<Labels>)> = match targets.kind {
             Kind::Node => session
                 .nodes
                 .iter()
-                .filter_map(|n| n.object.metadata.name.clone())
+                .map(|n| {
+                    let meta = &n.object.metadata;
+                    (meta.name.clone().unwrap_or_default(), meta.labels.clone())
+                })
                 .collect(),
-            Kind::DaemonSet => {
-                let ns = namespace(&parsed);
-                session
-                    .daemon_sets
-                    .iter()
-                    .filter(|e| e.key().0 == ns)
-                    .map(|e| e.key().1)
-                    .collect()
-            }
+            Kind::DaemonSet => session
+                .daemon_sets
+                .iter()
+                .filter(|e| e.key().0 == ns)
+                .map(|e| (e.key().1, e.object.metadata.labels.clone()))
+                .collect(),
+            Kind::Namespace => session
+                .all_namespaces()
+                .into_iter()
+                .map(|n| (n.name().to_owned(), n.object.metadata.labels))
+                .collect(),
             Kind::Pod => Vec::new(),
-        }
+        };
+        let mut names = targets.names.clone();
+        names.extend(
+            objects
+                .into_iter()
+                .filter(|(_, l)| crate::kubectl::labels::matches(&requirements, l.as_ref()))
+                .map(|(n, _)| n),
+        );
+        names
     } else {
         targets.names.clone()
     };
+    if names.is_empty() {
+        // Nothing selected: kubectl visits no object and prints nothing.
+        return if selected {
+            Output::default()
+        } else {
+            Output::fail("error: resource(s) were provided, but no name was specified\n")
+        };
+    }
+    if parsed.is_set("list") {
+        let one = !selected && targets.names.len() == 1;
+        return list_labels(session, targets.kind, &names, one, &changes, &parsed);
+    }
     let mut out = Output::default();
     for name in names {
         out.push(match targets.kind {
             Kind::Node => label_node(session, &name, &changes, &parsed),
             Kind::DaemonSet => label_daemon_set(session, &name, &changes, &parsed),
-            Kind::Pod => Output::fail(
-                "dsim: labelling pods is not emulated (a daemon pod whose labels stop matching its DaemonSet's selector is released and replaced)\n",
-            ),
+            Kind::Namespace => super::namespaces::label(session, &name, &changes, &parsed),
+            Kind::Pod => Output::default(),
         });
     }
     out
@@ -169,9 +309,9 @@ type Labels = std::collections::BTreeMap<String, String>;
 
 /// Applies label changes as `labelFunc` does; returns the new labels and the message
 /// (`labeled`, `unlabeled`, `not labeled`), or kubectl's error.
-fn relabel(
+pub(super) fn relabel(
     labels: Option<&Labels>,
-    changes: &[(String, Option<String>)],
+    changes: &[LabelChange],
     overwrite: bool,
     stderr: &mut String,
 ) -> Result<(Labels, &'static str), String> {
@@ -209,7 +349,7 @@ fn relabel(
 fn label_node(
     session: &mut Session,
     name: &str,
-    changes: &[(String, Option<String>)],
+    changes: &[LabelChange],
     parsed: &Parsed,
 ) -> Output {
     let Some(index) = session.node(name) else {
@@ -263,7 +403,7 @@ fn label_node(
 fn label_daemon_set(
     session: &mut Session,
     name: &str,
-    changes: &[(String, Option<String>)],
+    changes: &[LabelChange],
     parsed: &Parsed,
 ) -> Output {
     let ns = namespace(parsed);
@@ -352,6 +492,7 @@ pub fn taint(session: &mut Session, args: &[String]) -> Output {
             "error: invalid resource type {}, only node types are supported\n",
             match targets.kind {
                 Kind::DaemonSet => "daemonsets",
+                Kind::Namespace => "namespaces",
                 _ => "pods",
             }
         ));

@@ -66,10 +66,7 @@ pub fn run(session: &mut Session, args: &[String]) -> Output {
             } else {
                 "status"
             },
-            match targets.kind {
-                Kind::Pod => "Pod",
-                _ => "Node",
-            }
+            targets.kind.kind_name()
         ));
     }
     let ns = namespace(&parsed);

@@ -54,6 +54,48 @@ fn prompted(sim: &Sim, start: usize, end: usize) -> bool {
     verdicts(before) != verdicts(after)
 }
 
+/// The moments up to `until` that make the controller sync the DaemonSet: its creation,
+/// each moment something changed that it acts on ([`prompted`]), and each change of its
+/// Namespace's Pod Security labels taking effect (placed at a sync, see
+/// [`pending_retry`]); each with the refusal its syncs get until the next one.
+fn prompts(session: &Session, index: usize, until: Millis) -> Vec<(Millis, Option<String>)> {
+    let entry = &session.daemon_sets[index];
+    let sim = &entry.sim;
+    let steps = &sim.rollout.steps;
+    let at_start = steps.partition_point(|s| s.time == 0);
+    let mut prompts: Vec<(Millis, Option<String>)> =
+        vec![(entry.created.min(sim.start), refusal(&steps[..at_start]))];
+    // Only a refused create fails a sync; without one the prompts do not matter.
+    if steps.iter().all(|s| s.failed_creates.is_empty()) {
+        return prompts;
+    }
+    let mut i = 0;
+    while i < steps.len() {
+        let time = steps[i].time;
+        let start = i;
+        let end = i + steps[i..].partition_point(|s| s.time == time);
+        i = end;
+        let at = sim.step_time(&steps[start]);
+        if at > until {
+            break;
+        }
+        let synced = prompted(sim, start, end) || sim.pod_security_at(time);
+        if synced && !(time == 0 && entry.created >= sim.start) {
+            prompts.push((at, refusal(&steps[start..end])));
+        }
+    }
+    prompts
+}
+
+/// When the controller syncs the DaemonSet next after session time `at` of its own accord:
+/// the work queue's retry of a sync the API server's refusal failed, if the last one did
+/// (`None` when it succeeded). A change of the Namespace's Pod Security labels makes no
+/// sync (the controller does not watch Namespaces), so the new policy meets the
+/// DaemonSet's pods at this retry, or at an earlier change that makes a sync.
+pub fn pending_retry(session: &Session, index: usize, at: Millis) -> Option<Millis> {
+    recorder::pending_retry(&prompts(session, index, at), at)
+}
+
 /// The controller's events for the DaemonSet: a created pod is `SuccessfulCreate`, a pod
 /// the controller deleted is `SuccessfulDelete` (pods deleted by users or the garbage
 /// collector are not the controller's), and every sync whose pod create the API server
@@ -66,27 +108,16 @@ pub fn controller_events(session: &Session, index: usize) -> Vec<EventRow> {
     let from = now.saturating_sub(RECORDER_MEMORY);
     let name = entry.key().1;
     let mut emitted = Vec::new();
-    // The moments the controller is made to sync: the DaemonSet's creation, and each
-    // moment something changed; each with what its syncs get until the next one.
     let steps = &sim.rollout.steps;
-    // Only a refused create fails a sync; without one the prompts do not matter.
-    let refused = steps.iter().any(|s| !s.failed_creates.is_empty());
-    let at_start = steps.partition_point(|s| s.time == 0);
-    let mut prompts: Vec<(Millis, Option<String>)> =
-        vec![(entry.created.min(sim.start), refusal(&steps[..at_start]))];
     let mut i = 0;
     while i < steps.len() {
         let time = steps[i].time;
-        let start = i;
         let end = i + steps[i..].partition_point(|s| s.time == time);
         let group = &steps[i..end];
         i = end;
         let at = sim.step_time(&group[0]);
         if at > now {
             break;
-        }
-        if refused && prompted(sim, start, end) && !(time == 0 && entry.created >= sim.start) {
-            prompts.push((at, refusal(group)));
         }
         if at < from {
             continue;
@@ -110,6 +141,7 @@ pub fn controller_events(session: &Session, index: usize) -> Vec<EventRow> {
             });
         }
     }
+    let prompts = prompts(session, index, now);
     for (at, refusal) in recorder::failed_syncs(&prompts, from, now) {
         // The API server names the pod (`generateName`) before admission refuses it.
         let seed = u64::from_le_bytes(at.to_le_bytes()) | 1 << 63;

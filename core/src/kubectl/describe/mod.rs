@@ -4,6 +4,7 @@
 //! annotation, taint and toleration printers, and `DescribeEvents`.
 
 pub mod daemon_set;
+pub mod namespace;
 pub mod node;
 pub mod pod;
 
