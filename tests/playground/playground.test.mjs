@@ -266,6 +266,11 @@ test("an update by editing the DaemonSet: apply a changed template, step through
   assert.equal(await attr(page, '[data-node="control-plane-1"]', "data-pod"), "running");
   assert.equal(await attr(page, '[data-node="control-plane-1"]', "data-updated"), "true");
   assert.equal(await attr(page, '[data-node="gpu-1"]', "data-pod"), "none");
+  // Closing the editor keeps its text.
+  await page.click('[data-action="close-template"]');
+  assert.equal(await page.locator('[data-editor="updated"]').count(), 0);
+  await page.click('[data-action="edit-template"]');
+  assert.equal(await page.locator('[data-editor="updated"]').inputValue(), edited);
   // The share link carries the edited DaemonSet and reloads into the same rollout.
   const steps = await attr(page, 'input[aria-label="Timeline"]', "max");
   await page.click('[data-action="share"]');
@@ -278,6 +283,13 @@ test("an update by editing the DaemonSet: apply a changed template, step through
   assert.equal(await attr(page, "[data-desired]", "data-desired"), "4");
   assert.equal(await attr(page, 'input[aria-label="Timeline"]', "max"), steps);
   assert.equal(await page.locator('[data-editor="updated"]').inputValue(), edited);
+  // Without a link, the page reads back the edited DaemonSet kept in the browser.
+  await page.goto(base);
+  await page.waitForSelector("[data-desired]");
+  await page.click('[data-action="edit-template"]');
+  assert.equal(await page.locator('[data-editor="updated"]').inputValue(), edited);
+  await page.click('[data-action="reset-template"]');
+  assert.equal(await page.locator('[data-editor="updated"]').inputValue(), await page.locator('[data-editor="daemonset"]').inputValue());
   await ctx.close();
 });
 

@@ -48,6 +48,9 @@ pub struct AppProps {
     pub set_image: Option<String>,
     /// Or an edited DaemonSet to apply at once (its YAML).
     pub to: Option<String>,
+    /// The edited DaemonSet saved in the browser from an earlier visit (its editor starts
+    /// closed, with this text).
+    pub to_draft: Option<String>,
     /// With that update: its new image cannot be pulled.
     pub broken_image: bool,
     /// With that update: faults as `dsim rollout --at` takes them, in order.
@@ -248,7 +251,15 @@ pub fn app(props: &AppProps) -> Html {
     });
     let fail = use_state(|| props.broken_image);
     // The edited DaemonSet of an update by `kubectl apply`, while its editor is open.
-    let to_text = use_state(|| props.to.as_deref().map(Text::from));
+    // Its text is kept when the editor closes (and across reloads), never thrown away.
+    let to_text = use_state(|| {
+        props
+            .to
+            .as_deref()
+            .or(props.to_draft.as_deref())
+            .map(Text::from)
+    });
+    let to_open = use_state(|| props.to.is_some());
     let to_errors = use_memo(to_text.as_ref().map(|t| Same(Text::clone(t))), |text| {
         text.as_ref()
             .and_then(|t| Update::apply_text(&t.0, UPDATED_FILE).err())
@@ -389,6 +400,17 @@ pub fn app(props: &AppProps) -> Html {
                 restoring.set(LargeSaved::default());
             });
         });
+    }
+    {
+        let key = props.storage_key.clone();
+        use_effect_with(
+            to_text.as_ref().map(|t| Same(Text::clone(t))),
+            move |draft| {
+                if let (Some(key), Some(draft)) = (key, draft) {
+                    storage::save(&key, "updated", &draft.0);
+                }
+            },
+        );
     }
     {
         let key = props.storage_key.clone();
@@ -662,16 +684,23 @@ pub fn app(props: &AppProps) -> Html {
     // Updating by editing the DaemonSet: the editor starts from the DaemonSet as it is.
     let on_edit_template = {
         let to_text = to_text.clone();
+        let to_open = to_open.clone();
         let ds_text = ds_text.clone();
         Callback::from(move |_: MouseEvent| {
             if to_text.is_none() {
                 to_text.set(Some(Text::clone(&ds_text)));
             }
+            to_open.set(true);
         })
     };
     let on_close_template = {
+        let to_open = to_open.clone();
+        Callback::from(move |_: MouseEvent| to_open.set(false))
+    };
+    let on_reset_template = {
         let to_text = to_text.clone();
-        Callback::from(move |_: MouseEvent| to_text.set(None))
+        let ds_text = ds_text.clone();
+        Callback::from(move |_: MouseEvent| to_text.set(Some(Text::clone(&ds_text))))
     };
     let on_to = {
         let to_text = to_text.clone();
@@ -900,7 +929,7 @@ pub fn app(props: &AppProps) -> Html {
                         <input class="share-link" type="text" readonly=true value={link.clone()} aria-label="Share link" data-share="link" onfocus={Callback::from(|e: FocusEvent| { let input: HtmlInputElement = e.target_unchecked_into(); input.select(); })} />
                     }
                 </form>
-                if let Some(to) = to_text.as_ref() {
+                if let Some(to) = to_text.as_ref().filter(|_| *to_open) {
                     <div class="editor updated" data-update="template">
                         <label for="editor-updated">{ "The DaemonSet as edited, to apply (" }<code>{ "kubectl apply -f updated.yaml" }</code>{ "): change its template, strategy or anything else" }</label>
                         <Editor id="editor-updated" label="Edited DaemonSet YAML" hook="updated" text={Text::clone(to)} markers={to_markers} oninput={on_to} ondrop={Callback::from(|e: DragEvent| e.prevent_default())} />
@@ -909,7 +938,8 @@ pub fn app(props: &AppProps) -> Html {
                         }
                         <p class="actions">
                             <button type="button" onclick={on_apply} data-action="start-apply" disabled={!to_errors.is_empty() || analysis.is_err()}>{ "Apply and start the update" }</button>
-                            <button type="button" class="small" onclick={on_close_template} data-action="close-template">{ "Close" }</button>
+                            <button type="button" class="small" onclick={on_reset_template} data-action="reset-template" title="Start again from the DaemonSet editor's text">{ "Start again from the DaemonSet" }</button>
+                            <button type="button" class="small" onclick={on_close_template} data-action="close-template" title="Hide the editor; its text is kept">{ "Close" }</button>
                         </p>
                     </div>
                 } else {

@@ -102,6 +102,10 @@ pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), 
         cluster,
         set_image: text("setImage").filter(|s| !s.is_empty()),
         to: text("to").filter(|s| !s.is_empty()),
+        to_draft: match saved("updated") {
+            Some(storage::Saved::Local(text)) => Some(text),
+            _ => None,
+        },
         broken_image: o["brokenImage"].as_bool() == Some(true),
         faults: strings("faults")?,
         step: o["step"]
