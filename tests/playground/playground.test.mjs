@@ -581,6 +581,16 @@ test("a 5,000-node kubectl dump goes from file to verdicts", { skip: !process.en
   await page.waitForSelector('[data-node="only-node"]');
   assert.equal(await page.locator('[data-editor="cluster"]').inputValue(), small);
   assert.equal(await page.evaluate(() => localStorage.getItem("daemonset-sim:cluster:indexeddb")), null);
+  // And the 29 MB copy in IndexedDB is deleted.
+  await page.waitForFunction(() => new Promise((resolve) => {
+    const open = indexedDB.open("daemonset-sim");
+    open.onsuccess = () => {
+      const get = open.result.transaction("texts").objectStore("texts").get("daemonset-sim:cluster");
+      get.onsuccess = () => { open.result.close(); resolve(get.result === undefined); };
+      get.onerror = () => resolve(false);
+    };
+    open.onerror = () => resolve(false);
+  }), null, { timeout: 10000 });
   await ctx.close();
 });
 

@@ -94,7 +94,18 @@ pub fn save(key: &str, name: &str, text: &Rc<str>) {
     let Some(storage) = local() else { return };
     if text.len() <= MAX_LOCAL {
         let _ = storage.set_item(&id, text);
+        let was_large = storage
+            .get_item(&marker(key, name))
+            .ok()
+            .flatten()
+            .is_some();
         let _ = storage.remove_item(&marker(key, name));
+        if was_large {
+            // The large text it replaces is no longer needed.
+            yew::platform::spawn_local(async move {
+                let _ = delete(&id).await;
+            });
+        }
         return;
     }
     let current = move || SAVES.with(|s| s.borrow().get(&id).map(|e| e.0)) == Some(generation);
@@ -171,6 +182,18 @@ async fn put(id: &str, bytes: &[u8]) -> Result<(), JsValue> {
     let written = fired(&transaction, &["complete", "error", "abort"]).await;
     db.close();
     written
+}
+
+async fn delete(id: &str) -> Result<(), JsValue> {
+    let db = open().await?;
+    let transaction: IdbTransaction =
+        db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)?;
+    transaction
+        .object_store(STORE)?
+        .delete(&JsValue::from_str(id))?;
+    let done = fired(&transaction, &["complete", "error", "abort"]).await;
+    db.close();
+    done
 }
 
 async fn get(id: &str) -> Result<Option<Vec<u8>>, JsValue> {
