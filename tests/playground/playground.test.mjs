@@ -412,6 +412,16 @@ test("a #yaml= link loads its text and &setImage= prepares the update", async ()
   await ctx.close();
 });
 
+test("a link that cannot be decoded says so, and the page starts from what the browser kept", async () => {
+  for (const hash of ["#z=AAAA", "#yaml=%%%"]) {
+    const { page, ctx } = await open(`${base}${hash}`);
+    assert.equal(await attr(page, "#status", "data-kind"), "error");
+    assert.match(await page.textContent("#status"), /The link's #(z|yaml)= could not be decoded \(.+\), so the page shows the text kept in this browser instead\./);
+    assert.match(await page.locator('[data-editor="daemonset"]').inputValue(), /kind: DaemonSet/);
+    await ctx.close();
+  }
+});
+
 test("after the first visit the page works offline", async () => {
   const { page, ctx } = await open();
   await page.evaluate(() => navigator.serviceWorker.ready);
