@@ -251,23 +251,30 @@ impl Reader<'_> {
     }
 
     fn read_yaml(&mut self) {
-        for piece in split::documents(self.text) {
-            if piece.text.len() >= self.fast_list_bytes {
-                if let Some(list) = split::list_items(piece.text) {
-                    if self.fast_list(piece, &list) {
-                        continue;
+        let pieces = split::documents(self.text);
+        // A stream of many documents (a hand-made cluster, nodes one by one) is parsed on
+        // every core, a block of documents at a time (so that only a block's trees are
+        // held at once); large list documents are left for the list path.
+        let fast_list_bytes = self.fast_list_bytes;
+        for block in pieces.chunks(512) {
+            let parsed = crate::parallel::map(block, 64, |piece| {
+                (piece.text.len() < fast_list_bytes).then(|| parse_document(*piece))
+            });
+            for (&piece, parsed) in block.iter().zip(parsed) {
+                if piece.text.len() >= self.fast_list_bytes {
+                    if let Some(list) = split::list_items(piece.text) {
+                        if self.fast_list(piece, &list) {
+                            continue;
+                        }
                     }
                 }
+                self.yaml_document(piece, parsed.unwrap_or_else(|| parse_document(piece)));
             }
-            self.yaml_document(piece);
         }
     }
 
-    /// Refuses a document whose flow collections nest too deep; true when it did.
-    fn too_deep(&mut self, piece: Piece<'_>) -> bool {
-        let Some((line, column)) = too_deep_flow(piece.text) else {
-            return false;
-        };
+    /// Refuses a document whose flow collections nest too deep (at `line`, `column`).
+    fn too_deep(&mut self, piece: Piece<'_>, line: u32, column: u32) {
         self.errors.push(Diagnostic {
             file: self.file.to_string(),
             line: Some(line + piece.line_offset),
@@ -277,16 +284,13 @@ impl Reader<'_> {
                 "error converting YAML to JSON: yaml: flow collections ([ ] and {{ }}) are nested more than {MAX_FLOW_DEPTH} levels deep"
             ),
         });
-        true
     }
 
-    /// Parses one YAML document and reads the object (or list of objects) in it.
-    fn yaml_document(&mut self, piece: Piece<'_>) {
-        if self.too_deep(piece) {
-            return;
-        }
-        match serde_yaml::from_str::<Tree>(piece.text) {
-            Ok(value) => {
+    /// Reads the object (or list of objects) of one parsed YAML document.
+    fn yaml_document(&mut self, piece: Piece<'_>, parsed: Parsed<'_>) {
+        match parsed {
+            Parsed::TooDeep(line, column) => self.too_deep(piece, line, column),
+            Parsed::Tree(value) => {
                 let document = Document(value);
                 if !document.is_null() {
                     self.object(
@@ -295,7 +299,7 @@ impl Reader<'_> {
                     );
                 }
             }
-            Err(err) => self.yaml_syntax_error(&err, piece.line_offset),
+            Parsed::Error(err) => self.yaml_syntax_error(&err, piece.line_offset),
         }
     }
 
@@ -631,6 +635,32 @@ fn shift_line_numbers(message: &str, offset: u32) -> String {
     out
 }
 
+/// One YAML document, parsed.
+enum Parsed<'t> {
+    /// Its flow collections nest too deep to parse (where the guard stopped).
+    TooDeep(u32, u32),
+    /// Its tree.
+    Tree(Tree<'t>),
+    /// serde_yaml's syntax error.
+    Error(serde_yaml::Error),
+}
+
+/// Parses one document of a stream: with the quick block reader when it can (after the
+/// document's `---` line), else with serde_yaml, which also says what is wrong.
+fn parse_document(piece: Piece<'_>) -> Parsed<'_> {
+    let body = piece.text.strip_prefix("---\n").unwrap_or(piece.text);
+    if let Some(tree) = block::read(body) {
+        return Parsed::Tree(tree);
+    }
+    if let Some((line, column)) = too_deep_flow(piece.text) {
+        return Parsed::TooDeep(line, column);
+    }
+    match serde_yaml::from_str::<Tree>(piece.text) {
+        Ok(tree) => Parsed::Tree(tree),
+        Err(err) => Parsed::Error(err),
+    }
+}
+
 /// What the fast path made of one list item.
 enum ItemOutcome {
     /// Decoded and valid: its kind and object.
@@ -745,6 +775,62 @@ mod tests {
         let line_of_node_7 = 2 + 7 * 25 + 1;
         assert_eq!(fast.warnings[0].line, Some(line_of_node_7 + 21));
         assert_eq!(fast.warnings[0].path, "items[7].status.futureField");
+    }
+
+    /// The same nodes as a stream of documents (each parsed by the quick reader where it
+    /// can) read as they do in a list, and problems point into their own document.
+    #[test]
+    fn streams_of_documents_read_like_lists() {
+        let list = node_list(40, true);
+        let mut stream = String::new();
+        for line in list.lines().skip(2) {
+            if line.starts_with("kind: List") {
+                break;
+            }
+            if let Some(first) = line.strip_prefix("- ") {
+                stream.push_str("---\n");
+                stream.push_str(first);
+            } else {
+                stream.push_str(line.get(2..).unwrap_or(""));
+            }
+            stream.push('\n');
+        }
+        // A comment and a commented marker send two documents the general way.
+        let stream = stream
+            .replacen("---\napiVersion", "--- # first\napiVersion", 1)
+            .replacen(
+                "kubernetes.io/hostname: node-3\n",
+                "kubernetes.io/hostname: node-3 # three\n",
+                1,
+            );
+        let read_text = |name: &str, text: &str| read_one(name, text).err().unwrap_or_default();
+        let from_stream = read_text("stream.yaml", &stream);
+        let from_list = read_text("list.yaml", &list);
+        // Node 9's bad taint effect, at its line in each file.
+        assert_eq!(from_stream.len(), 1, "{from_stream:?}");
+        assert_eq!(from_stream[0].message, from_list[0].message);
+        assert_eq!(from_stream[0].path, "spec.taints[0].effect");
+        // Documents of 26 lines (node 7's one more); node 9's `---` line, then the effect.
+        let marker_of_node_9 = 9 * 26 + 1 + 1;
+        assert_eq!(
+            from_stream[0].line,
+            Some(marker_of_node_9 + 16),
+            "{from_stream:?}"
+        );
+        assert_eq!(from_stream[0].column, Some(5));
+        let good = node_list(40, false);
+        let good_stream = stream.replace("effect: NoSchedul\n", "effect: NoSchedule\n");
+        let (a, b) = (read_one("s.yaml", &good_stream), read_one("l.yaml", &good));
+        let (Ok(a), Ok(b)) = (a, b) else {
+            panic!("both read");
+        };
+        assert_eq!(a.nodes.len(), 40);
+        for (x, y) in a.nodes.iter().zip(&b.nodes) {
+            assert_eq!(x.object.metadata.labels, y.object.metadata.labels);
+            assert_eq!(x.object.spec, y.object.spec);
+        }
+        assert_eq!(a.warnings.len(), 1);
+        assert_eq!(a.warnings[0].path, "status.futureField");
     }
 
     #[test]
