@@ -87,6 +87,24 @@ test("Simulation steps forward and back, and seeks", () => {
   s.free();
 });
 
+test("the text can be given as bytes (a file read without an encoding), with the same answers and positions", () => {
+  const bytes = readFileSync(new URL("fixtures/cluster.yaml", here));
+  assert.deepEqual(place(bytes), place(CLUSTER));
+  assert.deepEqual(lint(bytes), lint(CLUSTER));
+  const bad = "# ünïcödé 🚀\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x}\nspec:\n  tempalte: {}\n";
+  assert.throws(() => place(new TextEncoder().encode(bad)), (e) => {
+    const typo = e.errors.find((x) => x.path === "spec.tempalte");
+    assert.ok(typo, JSON.stringify(e.errors));
+    assert.deepEqual([typo.line, typo.column], [6, 3]);
+    return true;
+  });
+  assert.throws(() => place(Uint8Array.of(0x6b, 0x3a, 0xff, 0x0a)), (e) => {
+    assert.match(e.errors[0].message, /not UTF-8/);
+    assert.deepEqual([e.errors[0].line, e.errors[0].column], [1, 3]);
+    return true;
+  });
+});
+
 test("input errors carry positions, with UTF-16 columns", () => {
   const bad = "# ünïcödé 🚀\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x, labels: {a: \"🚀\"}}\nspec:\n  tempalte: {}\n";
   assert.throws(

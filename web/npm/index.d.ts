@@ -296,15 +296,15 @@ export function init(
 export function version(): string;
 
 /** Placement of every DaemonSet in `yaml` over its nodes. Throws an `InputError`. */
-export function place(yaml: string): PlacementReport;
+export function place(yaml: string | Uint8Array): PlacementReport;
 
 /** A whole simulated rollout. Throws an `InputError`. */
-export function rollout(yaml: string, options?: RolloutOptions): Rollout;
+export function rollout(yaml: string | Uint8Array, options?: RolloutOptions): Rollout;
 
 /** A rollout to step through. */
 export class Simulation {
   /** Reads the cluster (no update yet). Throws an `InputError`. */
-  constructor(yaml: string, options?: RolloutOptions);
+  constructor(yaml: string | Uint8Array, options?: RolloutOptions);
   /** Applies an update and rewinds to step 0. Throws an `InputError`. */
   apply(update: RolloutOptions): Rollout;
   readonly rollout: Rollout;
@@ -318,4 +318,4 @@ export class Simulation {
 }
 
 /** The lint of every DaemonSet and standalone Pod in `yaml`. Throws an `InputError`. */
-export function lint(yaml: string): LintReport;
+export function lint(yaml: string | Uint8Array): LintReport;

@@ -53,7 +53,7 @@ export class Simulation {
   #index = 0;
 
   constructor(yaml, options = {}) {
-    this.#yaml = String(yaml);
+    this.#yaml = yaml instanceof Uint8Array ? yaml : String(yaml);
     this.#options = { ...options };
     this.#run({});
   }

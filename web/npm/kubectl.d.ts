@@ -27,7 +27,7 @@ export function init(
 /** kubectl against a simulated cluster; changes and the clock carry over between commands. */
 export class KubectlSession {
   /** Reads the cluster (DaemonSets, Nodes, Pods). Throws an `InputError`. */
-  constructor(yaml: string, options?: KubectlOptions);
+  constructor(yaml: string | Uint8Array, options?: KubectlOptions);
   /**
    * Runs one command line, e.g. `"get ds -A"` or `"kubectl rollout status ds/agent"`.
    * `files` maps paths to text for `apply -f PATH`.
@@ -37,4 +37,4 @@ export class KubectlSession {
 }
 
 /** A new `KubectlSession` over the cluster in `yaml`. Throws an `InputError`. */
-export function kubectl(yaml: string, options?: KubectlOptions): KubectlSession;
+export function kubectl(yaml: string | Uint8Array, options?: KubectlOptions): KubectlSession;

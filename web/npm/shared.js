@@ -37,6 +37,9 @@ export function loader(initWasm, wasmFile, name) {
 
 /** The column of a position in UTF-16 code units (what editors count), from code points. */
 function utf16Column(text, line, column) {
+  if (text instanceof Uint8Array) {
+    text = new TextDecoder().decode(text);
+  }
   if (typeof text !== "string" || !line || !column) {
     return column ?? null;
   }
@@ -81,10 +84,15 @@ function inputError(thrown, texts) {
 const encoder = new TextEncoder();
 
 /**
- * The UTF-8 bytes of `text` for the core. The platform's encoder is native; a string
- * handed over as it is would be copied by a JavaScript loop over every character.
+ * The UTF-8 bytes of `text` for the core: bytes as they are (a file read without an
+ * encoding, e.g. Node's `readFileSync(path)`), anything else as a string encoded by the
+ * platform's encoder, which is native (a string handed over as it is would be copied by a
+ * JavaScript loop over every character).
  */
 export function utf8(text) {
+  if (text instanceof Uint8Array) {
+    return text;
+  }
   return encoder.encode(String(text));
 }
 
