@@ -274,9 +274,11 @@ test("an update by editing the DaemonSet: apply a changed template, step through
   // The share link carries the edited DaemonSet and reloads into the same rollout.
   const steps = await attr(page, 'input[aria-label="Timeline"]', "max");
   await page.click('[data-action="share"]');
-  await page.waitForFunction(() => location.hash.includes("&to="));
+  await page.waitForFunction(() => location.hash.includes("&zto="));
   const hash = await page.evaluate(() => location.hash);
   assert.doesNotMatch(hash, /setImage=/);
+  const packedTo = new URLSearchParams(hash.slice(1)).get("zto");
+  assert.equal(inflateRawSync(Buffer.from(packedTo, "base64url")).toString("utf8"), edited);
   assert.match(hash, new RegExp(`&step=${steps}$`));
   await page.reload();
   await page.waitForSelector('[data-rollout-outcome="complete"]');

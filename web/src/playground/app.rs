@@ -7,7 +7,7 @@ use super::edits::{self, NodeEdit};
 use super::faults::{self, Fault};
 use super::lessons::Lessons;
 use super::presets::{CLUSTER, PRESETS};
-use super::scenario::{self, share_hash, Scenario, UPDATED_FILE};
+use super::scenario::{share_hash, Scenario, UPDATED_FILE};
 use super::storage;
 use super::terminal::Terminal;
 use super::Same;
@@ -811,8 +811,7 @@ pub fn app(props: &AppProps) -> Html {
             let (share_to, share_link, share_note) =
                 (share_to.clone(), share_link.clone(), share_note.clone());
             yew::platform::spawn_local(async move {
-                let text = scenario::text_part(&stream).await;
-                let hash = share_hash(&text, scenario.as_ref(), step, &edits);
+                let hash = share_hash(&stream, scenario.as_ref(), step, &edits).await;
                 share(&hash, &share_to, &share_link, &share_note).await;
             });
         })

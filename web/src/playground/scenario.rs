@@ -139,40 +139,40 @@ async fn deflate_raw(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// The share link's text part: `z=` (base64url of the raw-DEFLATE-compressed UTF-8 stream)
-/// when the browser can compress and that is shorter, else `yaml=` (base64url of the
-/// stream as it is), which every version of the page reads.
-pub async fn text_part(stream: &str) -> String {
-    let plain = base64url(stream);
-    match deflate_raw(stream.as_bytes()).await {
+/// A text for a share link as `PACKED_KEY=` (base64url of the raw-DEFLATE-compressed UTF-8
+/// text) when the browser can compress and that is shorter, else as `PLAIN_KEY=` (base64url
+/// of the text as it is), which every version of the page reads.
+async fn packed(plain_key: &str, packed_key: &str, text: &str) -> String {
+    let plain = base64url(text);
+    match deflate_raw(text.as_bytes()).await {
         Some(packed) => {
             let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed);
             if packed.len() < plain.len() {
-                format!("z={packed}")
+                format!("{packed_key}={packed}")
             } else {
-                format!("yaml={plain}")
+                format!("{plain_key}={plain}")
             }
         }
-        None => format!("yaml={plain}"),
+        None => format!("{plain_key}={plain}"),
     }
 }
 
-/// The share link's fragment: the text (`z=` or `yaml=`, [`text_part`]), then with a
-/// rollout `&setImage=` (or `&to=`, base64url of the edited DaemonSet), `&brokenImage=1`,
-/// one `&fault=` per fault in order and `&step=`, then one `&edit=` per node edit in order
-/// (its kubectl command). Values are URI-encoded.
-pub fn share_hash(
-    text: &str,
+/// The share link's fragment: the stream (`z=`, compressed, or `yaml=`), then with a
+/// rollout `&setImage=` (or the edited DaemonSet: `&zto=`, compressed, or `&to=`),
+/// `&brokenImage=1`, one `&fault=` per fault in order and `&step=`, then one `&edit=` per
+/// node edit in order (its kubectl command). Values are URI-encoded.
+pub async fn share_hash(
+    stream: &str,
     scenario: Option<&Scenario>,
     step: usize,
     edits: &[NodeEdit],
 ) -> String {
-    let mut hash = text.to_owned();
+    let mut hash = packed("yaml", "z", stream).await;
     if let Some(s) = scenario.filter(|s| s.is_update()) {
         match &s.to {
             Some(to) => {
-                hash.push_str("&to=");
-                hash.push_str(&base64url(to));
+                hash.push('&');
+                hash.push_str(&packed("to", "zto", to).await);
             }
             None => {
                 hash.push_str("&setImage=");
