@@ -2,9 +2,8 @@
 //! tainted with taints the DaemonSet does or does not tolerate, some cordoned, some not
 //! Ready, some too full for a daemon pod), a DaemonSet with a random update strategy and
 //! minReadySeconds, an image update with random timing, image failures and node faults.
-//! Each test checks one rule of `pkg/controller/daemon` (see
-//! `/work/shared/research/k8s-rollout-spec.md` sections 2 to 6) or of the simulator's own
-//! contract, at every step of the timeline.
+//! Each test checks one rule of `pkg/controller/daemon` (see `docs/rollout.md`) or of the
+//! simulator's own contract, at every step of the timeline.
 #![cfg(not(target_arch = "wasm32"))]
 
 use daemonset_sim::manifest::{read, Source};
