@@ -25,20 +25,29 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-/// The files of the package, besides `package.json`.
-const FILES: [&str; 11] = [
+/// The package's hand-written files, copied from `web/npm/`.
+const HAND_WRITTEN: [&str; 6] = [
     "index.js",
     "index.d.ts",
     "shared.js",
     "kubectl.js",
     "kubectl.d.ts",
     "README.md",
+];
+
+/// The package's built files (wasm-bindgen's output, and the widget's directory).
+const BUILT: [&str; 5] = [
     "daemonset_sim_web.js",
     "daemonset_sim_web.d.ts",
     "daemonset_sim_web_bg.wasm",
     "daemonset_sim_web_bg.wasm.d.ts",
     "playground/",
 ];
+
+/// The files of the package, besides `package.json`.
+fn files() -> impl Iterator<Item = &'static str> {
+    HAND_WRITTEN.into_iter().chain(BUILT)
+}
 
 /// Where npm tools used by the build and tests are installed once.
 pub fn tools_dir() -> PathBuf {
@@ -107,20 +116,13 @@ pub fn build() -> Result<PathBuf> {
         fs::copy(repo.join(from), widget.join(to)).context(|| format!("copying {from}"))?;
     }
     let sources = cmd::workspace_root().join("web").join("npm");
-    for file in [
-        "index.js",
-        "index.d.ts",
-        "shared.js",
-        "kubectl.js",
-        "kubectl.d.ts",
-        "README.md",
-    ] {
+    for file in HAND_WRITTEN {
         fs::copy(sources.join(file), pkg.join(file))
             .context(|| format!("copying web/npm/{file}"))?;
     }
     fs::write(pkg.join("package.json"), package_json())
         .context(|| "writing package.json".to_owned())?;
-    for file in FILES {
+    for file in files() {
         if !pkg.join(file).exists() {
             return Err(Error::msg(format!("the package lacks {file}")));
         }
@@ -211,7 +213,7 @@ fn size(path: &Path) -> Result<(u64, u64)> {
 
 /// The package manifest.
 fn package_json() -> String {
-    let files: Vec<String> = FILES.iter().map(|f| format!("    \"{f}\"")).collect();
+    let files: Vec<String> = files().map(|f| format!("    \"{f}\"")).collect();
     format!(
         r#"{{
   "name": "daemonset-sim",

@@ -28,9 +28,9 @@ pub fn build_wasm() -> Result<()> {
     build_wasm_into(&site_dir().join("pkg"), &["playground"])
 }
 
-/// Compiles the web crate to wasm with `features` and writes the JS bindings (`--target
-/// web`) into `pkg`.
-pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
+/// The cargo command that compiles the web crate to wasm (profile `wasm-release`) with
+/// `features`, as shipped.
+pub fn wasm_build(features: &[&str]) -> Command {
     let mut cargo = cmd::cargo();
     cargo.args([
         "build",
@@ -44,7 +44,13 @@ pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
     if !features.is_empty() {
         cargo.arg("--features").arg(features.join(","));
     }
-    cmd::run(&mut cargo)?;
+    cargo
+}
+
+/// Compiles the web crate to wasm with `features` and writes the JS bindings (`--target
+/// web`) into `pkg`.
+pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
+    cmd::run(&mut wasm_build(features))?;
     let wasm = cmd::target_dir()
         .join(WASM_TARGET)
         .join("wasm-release")

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::cmd;
-use crate::site::{relative, WEB_CRATE, WEB_WASM_STEM};
+use crate::site::{self, relative, WEB_WASM_STEM};
 use crate::tools::WASM_TARGET;
 use crate::{Context, Error, Result};
 
@@ -67,23 +67,12 @@ pub struct Breakdown {
 /// Returns the path of the module, which the next build overwrites.
 pub fn build_named(playground: bool) -> Result<PathBuf> {
     let dir = cmd::target_dir().join("size");
-    let mut cargo = cmd::cargo();
+    let features: &[&str] = if playground { &["playground"] } else { &[] };
+    let mut cargo = site::wasm_build(features);
     cargo
         .current_dir(cmd::workspace_root())
         .env("CARGO_PROFILE_WASM_RELEASE_STRIP", "false")
-        .env("CARGO_TARGET_DIR", relative(&dir))
-        .args([
-            "build",
-            "-p",
-            WEB_CRATE,
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            "wasm-release",
-        ]);
-    if playground {
-        cargo.args(["--features", "playground"]);
-    }
+        .env("CARGO_TARGET_DIR", relative(&dir));
     cmd::run(&mut cargo)?;
     Ok(dir
         .join(WASM_TARGET)

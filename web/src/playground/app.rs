@@ -105,14 +105,24 @@ fn load_file(file: web_sys::File, target: UseStateHandle<Text>, reset: Callback<
     yew::platform::spawn_local(async move {
         if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
             let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-            let text = match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            };
+            let text = super::lossy_text(bytes);
             target.set(Text::from(text));
             reset.emit(());
         }
     });
+}
+
+/// Editor markers for the errors that have a line.
+fn markers_of<'d>(errors: impl Iterator<Item = &'d Diagnostic>) -> Vec<Marker> {
+    errors
+        .filter_map(|d| {
+            Some(Marker {
+                line: d.line?,
+                column: d.column,
+                message: describe(d),
+            })
+        })
+        .collect()
 }
 
 /// The first file of a file input's change event.
@@ -819,30 +829,11 @@ pub fn app(props: &AppProps) -> Html {
 
     let markers = |file: &str| -> Vec<Marker> {
         match analysis.as_ref() {
-            Err(errors) => errors
-                .iter()
-                .filter(|d| d.file == file)
-                .filter_map(|d| {
-                    Some(Marker {
-                        line: d.line?,
-                        column: d.column,
-                        message: describe(d),
-                    })
-                })
-                .collect(),
+            Err(errors) => markers_of(errors.iter().filter(|d| d.file == file)),
             Ok(_) => Vec::new(),
         }
     };
-    let to_markers: Vec<Marker> = to_errors
-        .iter()
-        .filter_map(|d: &Diagnostic| {
-            Some(Marker {
-                line: d.line?,
-                column: d.column,
-                message: describe(d),
-            })
-        })
-        .collect();
+    let to_markers = markers_of(to_errors.iter());
     let (errors, warnings): (Vec<String>, Vec<String>) = match analysis.as_ref() {
         Err(errors) => (errors.iter().map(describe).collect(), Vec::new()),
         Ok(a) => (Vec::new(), a.warnings.iter().map(describe).collect()),

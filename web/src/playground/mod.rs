@@ -32,6 +32,15 @@ impl<T: ?Sized> PartialEq for Same<T> {
 }
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 
+/// `bytes` as text, without copying them when they are UTF-8; bytes that are not become
+/// U+FFFD, as `File.text()` would make them.
+fn lossy_text(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
 /// Mounts the playground into `element`. `options` is JSON: `{ "daemonSet": "<yaml>",
 /// "cluster": "<yaml>", "setImage": "c=img", "to": "<yaml of the edited DaemonSet>",
 /// "brokenImage": true, "faults":

@@ -126,10 +126,7 @@ pub fn save(key: &str, name: &str, text: &Rc<str>) {
 /// U+FFFD); `None` when it is not there (the browser's storage was cleared).
 pub async fn load_large(key: &str, name: &str) -> Option<String> {
     let bytes = get(&item(key, name)).await.ok()??;
-    Some(match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
+    Some(super::lossy_text(bytes))
 }
 
 /// Waits until `target` fires one of `events`; the first one decides (`Ok` for `success`
