@@ -232,6 +232,20 @@ test("usable by keyboard alone: start an update, step through it, scrub the time
   await page.waitForFunction(() => document.querySelector('input[aria-label="Timeline"]').value === "0");
   await page.keyboard.press("ArrowRight");
   await page.waitForFunction(() => document.querySelector(".position").textContent.startsWith("step 1 of"));
+  // Stepping back to the start disables Back, and the focus passes to Forward rather than
+  // falling to the page; at the end it passes back the same way.
+  await page.focus('[data-action="step-back"]');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.activeElement?.dataset?.action === "step-forward");
+  const last = Number(await attr(page, 'input[aria-label="Timeline"]', "max"));
+  await page.focus('input[aria-label="Timeline"]');
+  await page.keyboard.press("End");
+  await page.keyboard.press("ArrowLeft");
+  await page.waitForFunction((n) => document.querySelector('input[aria-label="Timeline"]').value === String(n), last - 1);
+  await page.focus('[data-action="step-forward"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-rollout-outcome="complete"]');
+  await page.waitForFunction(() => document.activeElement?.dataset?.action === "step-back");
   // A card's buttons are reachable and work from the keyboard too.
   await page.focus('[data-node="worker-1"] [data-action="fault-cordon"]');
   await page.keyboard.press("Enter");

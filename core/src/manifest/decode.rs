@@ -8,6 +8,7 @@
 
 use super::path::{FieldPath, Segment};
 use super::tree::Tree as Value;
+use serde::de::value::StrDeserializer;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -145,52 +146,70 @@ impl<'t> Tree<'t> {
     }
 
     /// A mapping, for structs and maps.
+    ///
+    /// This and the other methods generic over a visitor are instantiated for every
+    /// Kubernetes type (well over a hundred times), so they keep to the calls that need the
+    /// visitor's type and leave the rest to helpers that exist once, out of line.
     fn mapping<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let this = self;
-        let Value::Map(mapping) = this.value else {
-            return Err(this.wrong_type(&visitor));
+        let mut access = match self.entries() {
+            Ok(access) => access,
+            Err(tree) => return Err(tree.wrong_type(&visitor)),
         };
-        let trail = this.trail;
-        let mut access = Entries {
-            entries: mapping.into_iter(),
-            key: Cow::Borrowed(""),
-            value: None,
-            trail,
-            unknown: this.unknown,
-        };
-        let value = visitor.visit_map(&mut access).map_err(|e| e.at(trail))?;
-        if access.entries.len() > 0 {
-            return Err(<Error as de::Error>::invalid_length(
-                access.entries.len(),
-                &"fewer entries in the mapping",
-            )
-            .at(trail));
+        match visitor.visit_map(&mut access) {
+            Ok(value) => access.finish().map(|()| value),
+            Err(e) => Err(access.fail(e)),
         }
-        Ok(value)
+    }
+
+    /// The entries of the value, or the value back when it is not a mapping.
+    #[inline(never)]
+    fn entries(self) -> Result<Entries<'t>, Self> {
+        match self.value {
+            Value::Map(mapping) => Ok(Entries {
+                entries: mapping.into_iter(),
+                key: Cow::Borrowed(""),
+                value: None,
+                trail: self.trail,
+                unknown: self.unknown,
+            }),
+            value => Err(Self { value, ..self }),
+        }
     }
 
     /// A sequence, for lists.
     fn sequence<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let this = self;
-        let Value::Seq(items) = this.value else {
-            return Err(this.wrong_type(&visitor));
+        let mut access = match self.items() {
+            Ok(access) => access,
+            Err(tree) => return Err(tree.wrong_type(&visitor)),
         };
-        let trail = this.trail;
-        let mut access = Items {
-            items: items.into_iter(),
-            index: 0,
-            trail,
-            unknown: this.unknown,
-        };
-        let value = visitor.visit_seq(&mut access).map_err(|e| e.at(trail))?;
-        if access.items.len() > 0 {
-            return Err(<Error as de::Error>::invalid_length(
-                access.index + access.items.len(),
-                &"fewer elements in the list",
-            )
-            .at(trail));
+        match visitor.visit_seq(&mut access) {
+            Ok(value) => access.finish().map(|()| value),
+            Err(e) => Err(access.fail(e)),
         }
-        Ok(value)
+    }
+
+    /// The items of the value, or the value back when it is not a sequence.
+    #[inline(never)]
+    fn items(self) -> Result<Items<'t>, Self> {
+        match self.value {
+            Value::Seq(items) => Ok(Items {
+                items: items.into_iter(),
+                index: 0,
+                trail: self.trail,
+                unknown: self.unknown,
+            }),
+            value => Err(Self { value, ..self }),
+        }
+    }
+
+    /// The value, unless it is null.
+    #[inline(never)]
+    fn unless_null(self) -> Option<Self> {
+        if self.value.is_null() {
+            None
+        } else {
+            Some(self)
+        }
     }
 
     /// A string.
@@ -235,11 +254,9 @@ impl<'de> de::Deserializer<'de> for Tree<'_> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let this = self;
-        if this.value.is_null() {
-            visitor.visit_none()
-        } else {
-            visitor.visit_some(this)
+        match self.unless_null() {
+            None => visitor.visit_none(),
+            Some(tree) => visitor.visit_some(tree),
         }
     }
 
@@ -336,11 +353,10 @@ impl<'de> de::SeqAccess<'de> for Items<'_> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        let Some(value) = self.items.next() else {
+        let Some((value, index)) = self.advance() else {
             return Ok(None);
         };
-        let trail = Trail::Index(self.trail, self.index);
-        self.index += 1;
+        let trail = Trail::Index(self.trail, index);
         seed.deserialize(Tree {
             value,
             trail: &trail,
@@ -354,6 +370,36 @@ impl<'de> de::SeqAccess<'de> for Items<'_> {
     }
 }
 
+impl<'t> Items<'t> {
+    /// The next item and its index.
+    #[inline(never)]
+    fn advance(&mut self) -> Option<(Value<'t>, usize)> {
+        let value = self.items.next()?;
+        let index = self.index;
+        self.index += 1;
+        Some((value, index))
+    }
+
+    /// Ends a sequence the visitor has read: an error if it left items unread.
+    #[inline(never)]
+    fn finish(self) -> Result<(), Error> {
+        if self.items.len() > 0 {
+            return Err(<Error as de::Error>::invalid_length(
+                self.index + self.items.len(),
+                &"fewer elements in the list",
+            )
+            .at(self.trail));
+        }
+        Ok(())
+    }
+
+    /// The visitor's error, placed at the sequence unless a deeper value placed it.
+    #[inline(never)]
+    fn fail(self, e: Error) -> Error {
+        e.at(self.trail)
+    }
+}
+
 /// The entries of a mapping.
 struct Entries<'t> {
     entries: std::vec::IntoIter<(Cow<'t, str>, Value<'t>)>,
@@ -364,6 +410,48 @@ struct Entries<'t> {
     unknown: &'t RefCell<Vec<FieldPath>>,
 }
 
+impl<'t> Entries<'t> {
+    /// Moves to the next entry, keeping its value for `next_value_seed`; returns its key.
+    #[inline(never)]
+    fn advance(&mut self) -> Option<&str> {
+        let (key, value) = self.entries.next()?;
+        self.value = Some(value);
+        self.key = key;
+        Some(&self.key)
+    }
+
+    /// The value of the current entry.
+    #[inline(never)]
+    fn take_value(&mut self) -> Value<'t> {
+        self.value.take().unwrap_or(Value::Null)
+    }
+
+    /// An error about the current key, placed at it.
+    #[inline(never)]
+    fn key_error(&self, e: Error) -> Error {
+        e.at(&Trail::Key(self.trail, &self.key))
+    }
+
+    /// Ends a mapping the visitor has read: an error if it left entries unread.
+    #[inline(never)]
+    fn finish(self) -> Result<(), Error> {
+        if self.entries.len() > 0 {
+            return Err(<Error as de::Error>::invalid_length(
+                self.entries.len(),
+                &"fewer entries in the mapping",
+            )
+            .at(self.trail));
+        }
+        Ok(())
+    }
+
+    /// The visitor's error, placed at the mapping unless a deeper value placed it.
+    #[inline(never)]
+    fn fail(self, e: Error) -> Error {
+        e.at(self.trail)
+    }
+}
+
 impl<'de> de::MapAccess<'de> for Entries<'_> {
     type Error = Error;
 
@@ -371,19 +459,17 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        let Some((key, value)) = self.entries.next() else {
+        let Some(key) = self.advance() else {
             return Ok(None);
         };
-        self.value = Some(value);
-        self.key = key;
-        let trail = Trail::Key(self.trail, &self.key);
-        seed.deserialize(self.key.as_ref().into_deserializer())
-            .map(Some)
-            .map_err(|e: Error| e.at(&trail))
+        match seed.deserialize(StrDeserializer::new(key)) {
+            Ok(key) => Ok(Some(key)),
+            Err(e) => Err(self.key_error(e)),
+        }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let value = self.value.take().unwrap_or(Value::Null);
+        let value = self.take_value();
         let trail = Trail::Key(self.trail, &self.key);
         seed.deserialize(Tree {
             value,

@@ -778,12 +778,37 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let length = rollout.as_ref().map_or(0, |r| r.steps.len());
+    // A step button that reaches its end of the rollout is disabled, which would drop the
+    // keyboard focus to the page: it passes the focus to the other step button instead.
+    let back_button = use_node_ref();
+    let forward_button = use_node_ref();
+    let refocus = use_mut_ref(|| None::<NodeRef>);
+    {
+        let refocus = refocus.clone();
+        use_effect_with(*index, move |_| {
+            let target = refocus.borrow_mut().take();
+            if let Some(button) = target.and_then(|t| t.cast::<web_sys::HtmlElement>()) {
+                // Focusing an enabled button cannot fail in a way the page could act on.
+                let _ = button.focus();
+            }
+        });
+    }
     let step = |delta: isize| {
         let index = index.clone();
         let playing = playing.clone();
+        let refocus = refocus.clone();
+        let other = if delta < 0 {
+            forward_button.clone()
+        } else {
+            back_button.clone()
+        };
         Callback::from(move |_: MouseEvent| {
             playing.set(false);
             let next = index.saturating_add_signed(delta).min(length);
+            let at_end = if delta < 0 { next == 0 } else { next >= length };
+            if at_end && next != *index {
+                *refocus.borrow_mut() = Some(other.clone());
+            }
             index.set(next);
         })
     };
@@ -941,9 +966,9 @@ pub fn app(props: &AppProps) -> Html {
                     <p class="errors" role="alert">{ message }</p>
                 }
                 <div class="controls" data-rollout-outcome={outcome}>
-                    <button type="button" onclick={step(-1)} data-action="step-back" disabled={rollout.is_none() || *index == 0}>{ "◀ Back" }</button>
+                    <button type="button" ref={back_button.clone()} onclick={step(-1)} data-action="step-back" disabled={rollout.is_none() || *index == 0}>{ "◀ Back" }</button>
                     <button type="button" onclick={on_play} data-action="play" disabled={rollout.is_none()}>{ if *playing { "Pause" } else { "Play" } }</button>
-                    <button type="button" onclick={step(1)} data-action="step-forward" disabled={rollout.is_none() || *index >= length}>{ "Forward ▶" }</button>
+                    <button type="button" ref={forward_button.clone()} onclick={step(1)} data-action="step-forward" disabled={rollout.is_none() || *index >= length}>{ "Forward ▶" }</button>
                     <input type="range" min="0" max={length.to_string()} value={index.to_string()} oninput={on_scrub} disabled={rollout.is_none()} aria-label="Timeline" />
                     <span class="position">{ format!("step {} of {length}", *index) }</span>
                 </div>
