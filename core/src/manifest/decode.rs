@@ -149,7 +149,8 @@ impl<'t> Tree<'t> {
     ///
     /// This and the other methods generic over a visitor are instantiated for every
     /// Kubernetes type (well over a hundred times), so they keep to the calls that need the
-    /// visitor's type and leave the rest to helpers that exist once, out of line.
+    /// visitor's type and leave the rest to helpers that, in the WebAssembly build (where
+    /// size is download time), exist once, out of line.
     fn mapping<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let mut access = match self.entries() {
             Ok(access) => access,
@@ -162,7 +163,7 @@ impl<'t> Tree<'t> {
     }
 
     /// The entries of the value, or the value back when it is not a mapping.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn entries(self) -> Result<Entries<'t>, Self> {
         match self.value {
             Value::Map(mapping) => Ok(Entries {
@@ -189,7 +190,7 @@ impl<'t> Tree<'t> {
     }
 
     /// The items of the value, or the value back when it is not a sequence.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn items(self) -> Result<Items<'t>, Self> {
         match self.value {
             Value::Seq(items) => Ok(Items {
@@ -203,7 +204,7 @@ impl<'t> Tree<'t> {
     }
 
     /// The value, unless it is null.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn unless_null(self) -> Option<Self> {
         if self.value.is_null() {
             None
@@ -372,7 +373,7 @@ impl<'de> de::SeqAccess<'de> for Items<'_> {
 
 impl<'t> Items<'t> {
     /// The next item and its index.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn advance(&mut self) -> Option<(Value<'t>, usize)> {
         let value = self.items.next()?;
         let index = self.index;
@@ -381,7 +382,7 @@ impl<'t> Items<'t> {
     }
 
     /// Ends a sequence the visitor has read: an error if it left items unread.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn finish(self) -> Result<(), Error> {
         if self.items.len() > 0 {
             return Err(<Error as de::Error>::invalid_length(
@@ -394,7 +395,7 @@ impl<'t> Items<'t> {
     }
 
     /// The visitor's error, placed at the sequence unless a deeper value placed it.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn fail(self, e: Error) -> Error {
         e.at(self.trail)
     }
@@ -412,7 +413,7 @@ struct Entries<'t> {
 
 impl<'t> Entries<'t> {
     /// Moves to the next entry, keeping its value for `next_value_seed`; returns its key.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn advance(&mut self) -> Option<&str> {
         let (key, value) = self.entries.next()?;
         self.value = Some(value);
@@ -421,19 +422,19 @@ impl<'t> Entries<'t> {
     }
 
     /// The value of the current entry.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn take_value(&mut self) -> Value<'t> {
         self.value.take().unwrap_or(Value::Null)
     }
 
     /// An error about the current key, placed at it.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn key_error(&self, e: Error) -> Error {
         e.at(&Trail::Key(self.trail, &self.key))
     }
 
     /// Ends a mapping the visitor has read: an error if it left entries unread.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn finish(self) -> Result<(), Error> {
         if self.entries.len() > 0 {
             return Err(<Error as de::Error>::invalid_length(
@@ -446,7 +447,7 @@ impl<'t> Entries<'t> {
     }
 
     /// The visitor's error, placed at the mapping unless a deeper value placed it.
-    #[inline(never)]
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn fail(self, e: Error) -> Error {
         e.at(self.trail)
     }
