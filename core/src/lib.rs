@@ -12,6 +12,7 @@ pub mod kubectl;
 pub mod lessons;
 pub mod lint;
 pub mod manifest;
+pub mod order;
 pub mod parallel;
 pub mod placement;
 pub mod quantity;

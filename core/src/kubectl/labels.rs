@@ -270,7 +270,7 @@ pub fn selector_string(selector: &LabelSelector) -> String {
     }
     for e in selector.match_expressions.iter().flatten() {
         let mut values: Vec<String> = e.values.clone().unwrap_or_default();
-        values.sort();
+        crate::order::sort(&mut values);
         values.dedup();
         let text = match e.operator.as_str() {
             "In" => format!("{} in ({})", e.key, values.join(",")),
@@ -281,7 +281,7 @@ pub fn selector_string(selector: &LabelSelector) -> String {
         };
         parts.push((e.key.clone(), text));
     }
-    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::order::sort_by(&mut parts, |a, b| a.0.cmp(&b.0));
     parts
         .into_iter()
         .map(|(_, t)| t)

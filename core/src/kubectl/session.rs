@@ -304,7 +304,7 @@ impl Session {
             fail_images: options.fail_images.clone(),
         };
         let mut nodes: Vec<Node> = manifests.nodes.iter().map(|l| l.object.clone()).collect();
-        nodes.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        crate::order::sort_by(&mut nodes, |a, b| a.metadata.name.cmp(&b.metadata.name));
         let nodes: Vec<NodeEntry> = nodes
             .into_iter()
             .enumerate()
@@ -323,7 +323,7 @@ impl Session {
                 ds
             })
             .collect();
-        daemon_sets.sort_by_key(key_of);
+        crate::order::sort_by_key(&mut daemon_sets, key_of);
         let mut owned: Vec<Vec<Pod>> = vec![Vec::new(); daemon_sets.len()];
         let mut others = Vec::new();
         {
@@ -343,7 +343,7 @@ impl Session {
                 }
             }
         }
-        others.sort_by(|a, b| {
+        crate::order::sort_by(&mut others, |a, b| {
             (&a.object.metadata.namespace, &a.object.metadata.name)
                 .cmp(&(&b.object.metadata.namespace, &b.object.metadata.name))
         });
@@ -440,7 +440,7 @@ impl Session {
                 namespaces.push(implicit_namespace(name, clock, cluster_created));
             }
         }
-        namespaces.sort_by(|a, b| a.name().cmp(b.name()));
+        crate::order::sort_by(&mut namespaces, |a, b| a.name().cmp(b.name()));
         Ok(Self {
             clock,
             now: 0,
@@ -469,7 +469,7 @@ impl Session {
                 all.push(implicit_namespace(&name, self.clock, self.cluster_created));
             }
         }
-        all.sort_by(|a, b| a.name().cmp(b.name()));
+        crate::order::sort_by(&mut all, |a, b| a.name().cmp(b.name()));
         all
     }
 
@@ -654,7 +654,7 @@ impl Session {
                 out.push((pod, Some(index)));
             }
         }
-        out.sort_by(|a, b| {
+        crate::order::sort_by(&mut out, |a, b| {
             (&a.0.metadata.namespace, &a.0.metadata.name)
                 .cmp(&(&b.0.metadata.namespace, &b.0.metadata.name))
         });

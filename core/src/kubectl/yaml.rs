@@ -46,7 +46,7 @@ pub fn sorted(value: &Value) -> Value {
     match value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            crate::order::sort(&mut keys);
             let mut out = Map::new();
             for k in keys {
                 if let Some(v) = map.get(k) {
@@ -62,7 +62,7 @@ pub fn sorted(value: &Value) -> Value {
 
 fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(b.0));
+    crate::order::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
     entries
 }
 

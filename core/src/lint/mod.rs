@@ -90,7 +90,7 @@ fn under(prefix: &str, findings: Vec<Finding>) -> impl Iterator<Item = Finding> 
 
 /// Errors first, then warnings, then info; a stable sort keeps the checks' order within.
 fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by_key(|f| f.severity);
+    crate::order::sort_by_key(&mut findings, |f| f.severity);
     findings
 }
 

@@ -368,7 +368,7 @@ pub fn schedule(
             )
             .is_empty()
         {
-            candidates.sort_by(|a, b| {
+            crate::order::sort_by(&mut candidates, |a, b| {
                 b.priority
                     .cmp(&a.priority)
                     .then_with(|| a.name.cmp(&b.name))
@@ -417,7 +417,7 @@ pub fn fit_error_message(total_nodes: usize, misfits: &[Misfit]) -> String {
             total_nodes - 1
         ));
     }
-    reasons.sort();
+    crate::order::sort(&mut reasons);
     format!(
         "0/{total_nodes} nodes are available: {}.",
         reasons.join(", ")

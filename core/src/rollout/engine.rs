@@ -1040,7 +1040,7 @@ pub const NODE_DOWN: &str =
 
 /// The controller's order of pods on a node: scheduled first, then oldest, then by name.
 pub(super) fn sort_pods(pods: &mut [SimPod]) {
-    pods.sort_by(|a, b| {
+    crate::order::sort_by(pods, |a, b| {
         (!a.scheduled, a.created, &a.name).cmp(&(!b.scheduled, b.created, &b.name))
     });
 }

@@ -73,7 +73,7 @@ impl History {
     /// The revisions, by ascending number.
     pub fn revisions(&self) -> Vec<&Revision> {
         let mut list: Vec<&Revision> = self.revisions.iter().collect();
-        list.sort_by_key(|r| r.number);
+        crate::order::sort_by_key(&mut list, |r| r.number);
         list
     }
 
@@ -171,7 +171,7 @@ impl History {
             .filter(|r| &*r.hash != current)
             .map(|r| (r.number, Arc::clone(&r.hash)))
             .collect();
-        order.sort();
+        crate::order::sort(&mut order);
         for (_, hash) in order {
             if to_kill <= 0 {
                 break;

@@ -335,7 +335,7 @@ fn scenario(
         });
     }
     let mut later = options.at.clone();
-    later.sort_by_key(|t| t.at);
+    crate::order::sort_by_key(&mut later, |t| t.at);
     list.extend(later);
     let mut nodes: Vec<String> = manifests
         .nodes

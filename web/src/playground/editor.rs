@@ -102,7 +102,7 @@ fn highlight_line(number: usize, line: &str, markers: &[&Marker]) -> Html {
         .iter()
         .filter_map(|m| Some((*m, m.column?)))
         .collect();
-    columns.sort_by_key(|&(_, c)| c);
+    daemonset_sim::order::sort_by_key(&mut columns, |&(_, c)| c);
     for (marker, column) in columns {
         let hook = format!("{number}:{column}");
         match error_span(line, column) {

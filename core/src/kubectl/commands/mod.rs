@@ -194,7 +194,7 @@ fn placeholder(session: &Session, args: &[String]) -> Option<Output> {
             .into_iter()
             .filter_map(|(p, _)| p.metadata.labels?.get(key).cloned())
             .collect();
-        values.sort();
+        crate::order::sort(&mut values);
         values.dedup();
         values
     } else if hole.contains("pod") {

@@ -145,7 +145,7 @@ fn existing_pod_warnings(
             n => format!("{first} (and {} other pods): {reasons}", n - 1),
         })
         .collect();
-    pods.sort();
+    crate::order::sort(&mut pods);
     let mut warnings = vec![format!(
         "existing pods in namespace \"{namespace}\" violate the new PodSecurity enforce level \"{}:{version}\"",
         level.as_str()

@@ -155,7 +155,7 @@ pub fn controller_events(session: &Session, index: usize) -> Vec<EventRow> {
             ),
         });
     }
-    emitted.sort_by_key(|e| e.at);
+    crate::order::sort_by_key(&mut emitted, |e| e.at);
     let mut correlator = Correlator::new("daemonset-controller");
     for e in emitted {
         correlator.record(e);

@@ -160,8 +160,9 @@ pub fn taints_multiline(w: &mut Writer, title: &str, taints: &[Taint]) {
         return;
     }
     let mut sorted: Vec<&Taint> = taints.iter().collect();
-    sorted
-        .sort_by(|a, b| format!("{},{}", a.effect, a.key).cmp(&format!("{},{}", b.effect, b.key)));
+    crate::order::sort_by(&mut sorted, |a, b| {
+        format!("{},{}", a.effect, a.key).cmp(&format!("{},{}", b.effect, b.key))
+    });
     for (i, t) in sorted.into_iter().enumerate() {
         if i > 0 {
             w.write(0, "\t");
@@ -178,7 +179,7 @@ pub fn tolerations_multiline(w: &mut Writer, title: &str, tolerations: &[Tolerat
         return;
     }
     let mut sorted: Vec<&Toleration> = tolerations.iter().collect();
-    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::order::sort_by(&mut sorted, |a, b| a.key.cmp(&b.key));
     for (i, t) in sorted.into_iter().enumerate() {
         if i > 0 {
             w.write(0, "\t");
@@ -242,7 +243,7 @@ pub fn events(w: &mut Writer, rows: &[EventRow], now: Millis) {
         return;
     }
     w.flush();
-    rows.sort_by_key(|r| r.last);
+    crate::order::sort_by_key(&mut rows, |r| r.last);
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write(1, "----\t------\t----\t----\t-------\n");
     for r in rows {
@@ -580,7 +581,7 @@ fn mounts(w: &mut Writer, c: &Container) {
     let none = if list.is_empty() { "\t<none>" } else { "" };
     w.write(2, &format!("Mounts:{none}\n"));
     let mut sorted: Vec<_> = list.iter().collect();
-    sorted.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+    crate::order::sort_by(&mut sorted, |a, b| a.mount_path.cmp(&b.mount_path));
     for m in sorted {
         let mut flags = vec![if m.read_only == Some(true) {
             "ro"

@@ -302,7 +302,7 @@ fn app_armor(pod: &PodView<'_>) -> Option<Violation> {
         }
     }
     if !annotations.is_empty() {
-        annotations.sort();
+        crate::order::sort(&mut annotations);
         setters.push(pluralize("annotation", "annotations", annotations.len()).to_owned());
         values.extend(annotations);
     }

@@ -131,7 +131,9 @@ pub fn evaluate_template(meta: &ObjectMeta, spec: &PodSpec) -> Evaluation {
 fn evaluate_view(pod: &PodView<'_>) -> Evaluation {
     let mut violations = baseline::check_all(pod);
     violations.extend(restricted::check_all(pod));
-    violations.sort_by_key(|v| Control::ALL.iter().position(|c| *c == v.control));
+    crate::order::sort_by_key(&mut violations, |v| {
+        Control::ALL.iter().position(|c| *c == v.control)
+    });
     let level = if violations
         .iter()
         .any(|v| v.control.level() == Level::Baseline)

@@ -177,7 +177,7 @@ pub fn containers_phrase<S: AsRef<str>>(names: &[S]) -> String {
 
 /// Sorts and removes duplicates, as `sets.List` returns a set's items.
 pub fn sorted_set(mut items: Vec<String>) -> Vec<String> {
-    items.sort();
+    crate::order::sort(&mut items);
     items.dedup();
     items
 }
