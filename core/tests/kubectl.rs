@@ -1472,7 +1472,7 @@ fn enforce_label_refuses_every_pod_the_controller_creates() {
         .strip_prefix("(combined from similar events): ")
         .unwrap_or_else(|| panic!("{description}"));
     names.push(forbidden_pod(combined));
-    names.sort();
+    daemonset_sim::order::sort(&mut names);
     names.dedup();
     assert_eq!(names.len(), 10, "every attempt has its own generated name");
     assert!(!description.contains("SuccessfulCreate"), "{description}");

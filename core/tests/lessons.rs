@@ -28,7 +28,7 @@ fn yaml_files(dir: &Path, prefix: &str, out: &mut Vec<String>) {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap_or_else(|e| panic!("{e}")).path())
         .collect();
-    entries.sort();
+    daemonset_sim::order::sort(&mut entries);
     for path in entries {
         let name = path
             .file_name()

@@ -1409,7 +1409,7 @@ fn cli_json_follows_the_contract() {
             .as_object()
             .map(|o| o.keys().collect())
             .unwrap_or_default();
-        keys.sort();
+        daemonset_sim::order::sort(&mut keys);
         assert_eq!(keys, ["code", "fix", "message", "path", "severity"]);
         assert!(["error", "warning", "info"].contains(&finding["severity"].as_str().unwrap_or("")));
     }

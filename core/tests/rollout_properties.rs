@@ -217,7 +217,7 @@ impl Case {
     fn at_texts(&self) -> Vec<String> {
         let n = self.nodes.len();
         let mut faults = self.faults.clone();
-        faults.sort_by_key(|f| f.0);
+        daemonset_sim::order::sort_by_key(&mut faults, |f| f.0);
         let mut removed = vec![false; n];
         let mut added = 0;
         let mut texts = Vec::new();
@@ -261,7 +261,7 @@ impl Case {
             .iter()
             .map(|i| Self::node_name(i % n))
             .collect();
-        delete_pods.sort();
+        daemonset_sim::order::sort(&mut delete_pods);
         delete_pods.dedup();
         RolloutOptions {
             update: Update::SetImage(vec![(CONTAINER.to_owned(), NEW_IMAGE.to_owned())]),
@@ -1082,7 +1082,7 @@ proptest! {
             for node in state.nodes() {
                 let order: Vec<_> = node.pods.iter().map(|p| (!p.scheduled, p.created, p.name.clone())).collect();
                 let mut sorted = order.clone();
-                sorted.sort();
+                daemonset_sim::order::sort(&mut sorted);
                 prop_assert_eq!(order, sorted, "state {}: pods of {} out of manage order", i + 1, node.name);
             }
             prop_assert_eq!(&step.message, &rollout_status(case.strategy, &step.status));
