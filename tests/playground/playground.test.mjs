@@ -253,6 +253,40 @@ test("usable by keyboard alone: start an update, step through it, scrub the time
   await ctx.close();
 });
 
+test("every control has an accessible name, and no id is used twice", async () => {
+  const { page, ctx } = await open();
+  // With an update running and the template editor open, so that their controls exist too.
+  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
+  await page.click('[data-action="start-update"]');
+  await page.click('[data-action="edit-template"]');
+  await page.waitForSelector('[data-editor="updated"]');
+  const unnamed = await page.evaluate(() => {
+    // The accessible name as a screen reader finds it, for the ways this page gives one.
+    const name = (el) => {
+      if (el.getAttribute("aria-label")) return el.getAttribute("aria-label");
+      const by = el.getAttribute("aria-labelledby");
+      if (by) return by.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? "").join(" ").trim();
+      const label = el.id && document.querySelector(`label[for="${el.id}"]`);
+      if (label) return label.textContent.trim();
+      const wrapping = el.closest("label");
+      if (wrapping) return wrapping.textContent.trim();
+      if (["BUTTON", "SUMMARY", "A"].includes(el.tagName)) return el.textContent.trim() || el.getAttribute("title");
+      return el.getAttribute("title");
+    };
+    return [...document.querySelectorAll("button, input, select, textarea, a[href], summary")]
+      .filter((el) => !name(el))
+      .map((el) => el.outerHTML.slice(0, 120));
+  });
+  assert.deepEqual(unnamed, []);
+  const repeated = await page.evaluate(() => {
+    const seen = new Map();
+    for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+  assert.deepEqual(repeated, []);
+  await ctx.close();
+});
+
 test("an update by editing the DaemonSet: apply a changed template, step through it, share it", async () => {
   const { page, ctx } = await open();
   assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
