@@ -2,9 +2,10 @@
 // request of the page's own origin is answered from the cache when it can be, and
 // refreshed from the network in the background (stale-while-revalidate), so a new
 // version shows on the next visit.
-const CACHE = "daemonset-sim-v2";
+const CACHE = "daemonset-sim-v3";
 const SHELL = ["./", "./index.html", "./style.css", "./playground.css", "./manifest.webmanifest", "./icon.svg",
-  "./pkg/daemonset_sim_web.js", "./pkg/daemonset_sim_web_bg.wasm"];
+  "./pkg/daemonset_sim_web.js", "./pkg/daemonset_sim_web_bg.wasm",
+  "./pkg/kubectl/daemonset_sim_web.js", "./pkg/kubectl/daemonset_sim_web_bg.wasm"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -511,6 +511,34 @@ test("nodes are edited in place as kubectl would, and verdicts follow at once", 
   await ctx.close();
 });
 
+test("the kubectl emulator is downloaded only when the terminal is first used", async () => {
+  // Without the service worker, which copies every module for offline use once the app is up.
+  const ctx = await browser.newContext({ serviceWorkers: "block" });
+  const page = await ctx.newPage();
+  const kubectl = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/pkg/kubectl/")) kubectl.push(r.url());
+  });
+  await page.goto(base);
+  await page.waitForSelector("[data-desired]");
+  const shown = await page.textContent('[data-terminal="output"]');
+  assert.equal(shown, "");
+  assert.deepEqual(kubectl, []);
+  // Commands typed while the module loads wait for it, and answer in order.
+  for (const command of ["get nodes", "get ds", "get pods"]) {
+    await page.fill('[data-terminal="input"]', command);
+    await page.click('[data-action="terminal-run"]');
+  }
+  await page.waitForFunction(() => document.querySelector('[data-terminal="output"]').textContent.includes("$ kubectl get pods"));
+  assert.ok(kubectl.some((url) => url.endsWith("/pkg/kubectl/daemonset_sim_web_bg.wasm")), JSON.stringify(kubectl));
+  const out = await page.textContent('[data-terminal="output"]');
+  const at = (text) => out.indexOf(text);
+  assert.ok(at("$ kubectl get nodes") >= 0 && at("control-plane-1") > at("$ kubectl get nodes"), out);
+  assert.ok(at("$ kubectl get ds") > at("control-plane-1"), out);
+  assert.ok(at("$ kubectl get pods") > at("$ kubectl get ds"), out);
+  await ctx.close();
+});
+
 test("the kubectl terminal answers the guide's commands", async () => {
   const { page, ctx } = await open();
   await page.fill('[data-terminal="input"]', "kubectl get ds");

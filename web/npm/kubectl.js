@@ -1,10 +1,11 @@
 // daemonset-sim/kubectl: kubectl against the simulated cluster, as `dsim kubectl` runs it.
-// The kubectl emulator runs in the playground's WebAssembly module (which has it), loaded
-// by this entry's own `init()`: pages that only place and roll out never download it.
-import initWasm, { KubectlSession as CoreSession } from "./playground/daemonset_sim_web.js";
+// The kubectl emulator runs in a WebAssembly module of its own (`kubectl/`), loaded by
+// this entry's own `init()`: pages that only place and roll out never download it. The
+// playground widget loads the same module when its terminal is first used.
+import initWasm, { KubectlSession as CoreSession } from "./kubectl/daemonset_sim_web.js";
 import { guarded as guardedBy, loader, utf8 } from "./shared.js";
 
-const { init: load, ready } = loader(initWasm, new URL("./playground/daemonset_sim_web_bg.wasm", import.meta.url), "daemonset-sim/kubectl");
+const { init: load, ready } = loader(initWasm, new URL("./kubectl/daemonset_sim_web_bg.wasm", import.meta.url), "daemonset-sim/kubectl");
 const guarded = (texts, run) => guardedBy(ready, texts, run);
 
 /**

@@ -6,6 +6,13 @@ import initWasm, { mountPlayground } from "./daemonset_sim_web.js";
 
 let loading = null;
 
+/** The kubectl module, for the terminal: loaded on its first command, not with the page. */
+async function loadKubectl() {
+  const kubectl = await import("../kubectl/daemonset_sim_web.js");
+  await kubectl.default();
+  return kubectl;
+}
+
 /** Loads the playground's WebAssembly module (idempotent). */
 export function init(input) {
   if (!loading) {
@@ -53,5 +60,5 @@ export async function mount(element, options = {}) {
   const { setImage, to, brokenImage, faults, step, edits, storageKey, shareUrl } = options;
   const restore = storageKey !== undefined;
   const share = shareUrl === undefined ? undefined : String(shareUrl);
-  mountPlayground(target, JSON.stringify({ ...texts, setImage, to, brokenImage, faults, step, edits, storageKey, restore, share }));
+  mountPlayground(target, JSON.stringify({ ...texts, setImage, to, brokenImage, faults, step, edits, storageKey, restore, share }), loadKubectl);
 }

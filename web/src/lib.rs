@@ -15,6 +15,10 @@ use daemonset_sim::rollout::{
 };
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
 
+#[cfg(any(feature = "kubectl", feature = "playground"))]
+pub mod cluster;
+#[cfg(any(feature = "kubectl", feature = "playground"))]
+pub mod edits;
 #[cfg(feature = "playground")]
 pub mod playground;
 
@@ -231,9 +235,31 @@ impl KubectlSession {
             .map_err(|errors| structured(&errors))
     }
 
+    /// The playground terminal's session: the DaemonSet editor's text (`daemonset.yaml`),
+    /// the cluster editor's text (`cluster.yaml`), both UTF-8 bytes, and the node edits made
+    /// in the page, as a JSON array of their commands (`["kubectl cordon worker-1", "add
+    /// node new-node-1 worker-1"]`), applied in order as the page applies them. The
+    /// playground module loads this one on the terminal's first command.
+    ///
+    /// # Errors
+    /// Input errors as JSON (`{"errors": [...]}`), or an edit that does not parse.
+    #[wasm_bindgen(js_name = forCluster)]
+    pub fn for_cluster(
+        daemon_set: &[u8],
+        cluster: &[u8],
+        edits: &str,
+    ) -> Result<KubectlSession, JsError> {
+        let daemon_set = utf8(cluster::DS_FILE, daemon_set).map_err(|e| structured(&[e]))?;
+        let cluster = utf8(cluster::CLUSTER_FILE, cluster).map_err(|e| structured(&[e]))?;
+        cluster_session(daemon_set, cluster, edits)
+            .map(|session| Self { session })
+            .map_err(|errors| structured(&errors))
+    }
+
     /// Runs one kubectl command line (`get ds -A`, or with a leading `kubectl`; shell-style
     /// quoting, `| grep ...` filters, several commands on separate lines or separated by
-    /// `;;`) and returns JSON `{"stdout", "stderr", "exitCode"}`. `files` is JSON
+    /// `;;`) and returns JSON `{"stdout", "stderr", "exitCode", "transcript"}`, where
+    /// `transcript` is both streams interleaved as a terminal shows them. `files` is JSON
     /// `{"PATH": "text"}`: the files `apply -f PATH` reads.
     pub fn run(&mut self, command_line: &str, files: Option<String>) -> String {
         let files: std::collections::BTreeMap<String, String> = files
@@ -244,6 +270,7 @@ impl KubectlSession {
             "stdout": output.stdout(),
             "stderr": output.stderr(),
             "exitCode": output.code,
+            "transcript": output.transcript(),
         })
         .to_string()
     }
@@ -262,6 +289,25 @@ fn kubectl_session(yaml: &str, options: &str) -> Result<Session, Vec<Diagnostic>
         text: yaml,
     }])?;
     Session::new(&manifests, &session_options)
+}
+
+/// The session of [`KubectlSession::for_cluster`]: the two texts read in full, the node
+/// edits (a JSON array of their commands) applied in order, as the playground applies them.
+#[cfg(feature = "kubectl")]
+fn cluster_session(
+    daemon_set: &str,
+    cluster: &str,
+    edits: &str,
+) -> Result<Session, Vec<Diagnostic>> {
+    let problem = |message: String| vec![Diagnostic::file("edits", message)];
+    let commands: Vec<String> = serde_json::from_str(edits)
+        .map_err(|e| problem(format!("expected a JSON array of commands: {e}")))?;
+    let edits = commands
+        .iter()
+        .map(|line| edits::parse(line).map_err(|e| problem(format!("{line:?}: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let manifests = cluster::read_cluster(daemon_set, cluster, &edits, false)?;
+    Session::new(&manifests, &kubectl::Options::default())
 }
 
 /// Runs every command of `line` in `session`, as `dsim kubectl --script` reads a script.
@@ -367,5 +413,37 @@ mod tests {
         let quote = super::run_line(&mut session, "get 'ds", &files);
         assert_eq!(quote.code, 1);
         assert!(super::kubectl_session("kind: DaemonSet\n", "").is_err());
+    }
+
+    /// The playground terminal's session sees the page's node edits, a copied node too.
+    #[cfg(feature = "kubectl")]
+    #[test]
+    fn a_cluster_session_applies_the_node_edits() {
+        let daemon_set = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n";
+        let cluster = "apiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-2}\n";
+        let edits = r#"["kubectl cordon worker-1", "add node new-node-1 (a copy of worker-2)"]"#;
+        let Ok(mut session) = super::cluster_session(daemon_set, cluster, edits) else {
+            panic!("the cluster and the edits are valid");
+        };
+        let files = std::collections::BTreeMap::new();
+        let nodes = super::run_line(&mut session, "get nodes", &files).stdout();
+        let status = |name: &str| {
+            nodes
+                .lines()
+                .find(|l| l.starts_with(&format!("{name} ")))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            status("worker-1").as_deref(),
+            Some("Ready,SchedulingDisabled"),
+            "{nodes}"
+        );
+        assert_eq!(status("new-node-1").as_deref(), Some("Ready"), "{nodes}");
+        let ds = super::run_line(&mut session, "get ds agent", &files).stdout();
+        let desired = ds.lines().nth(1).and_then(|l| l.split_whitespace().nth(1));
+        assert_eq!(desired, Some("3"), "{ds}");
+        let bad = super::cluster_session(daemon_set, cluster, r#"["kubectl frobnicate"]"#);
+        assert!(bad.is_err());
     }
 }

@@ -110,6 +110,23 @@ fn wasm_size_budgets() {
             warn(&format!("{label}: {err}"));
         }
     }
+    // The kubectl module has no budget of its own: the playground loads it when its
+    // terminal is first used, and `daemonset-sim/kubectl` runs on it.
+    let kubectl = package.join(site::KUBECTL_DIR).join(&wasm);
+    match std::fs::read(&kubectl)
+        .map_err(Error::from)
+        .and_then(|data| {
+            let gzipped = site::gzip_len(&data)?;
+            Ok((len(&data), gzipped))
+        }) {
+        Ok((raw, gzipped)) => println!(
+            "    kubectl module (the terminal's, loaded on first use): {}\n      {}, gzipped {}",
+            relative(&kubectl).display(),
+            cmd::bytes(raw),
+            cmd::bytes(gzipped)
+        ),
+        Err(err) => warn(&format!("kubectl module: {err}")),
+    }
     for (label, _, _, playground) in &modules {
         println!();
         step(&format!("what takes the space in the {label}"));
@@ -119,6 +136,11 @@ fn wasm_size_budgets() {
             warn(&format!("{label}: {err}"));
         }
     }
+}
+
+/// The length of `data` in bytes.
+fn len(data: &[u8]) -> u64 {
+    u64::try_from(data.len()).unwrap_or(u64::MAX)
 }
 
 /// Prints the raw and gzipped sizes of the module at `path` and whether the gzipped size

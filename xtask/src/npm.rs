@@ -35,13 +35,15 @@ const HAND_WRITTEN: [&str; 6] = [
     "README.md",
 ];
 
-/// The package's built files (wasm-bindgen's output, and the widget's directory).
-const BUILT: [&str; 5] = [
+/// The package's built files (wasm-bindgen's output, the widget's directory, and the
+/// kubectl module's, which `kubectl.js` and the widget's terminal load).
+const BUILT: [&str; 6] = [
     "daemonset_sim_web.js",
     "daemonset_sim_web.d.ts",
     "daemonset_sim_web_bg.wasm",
     "daemonset_sim_web_bg.wasm.d.ts",
     "playground/",
+    "kubectl/",
 ];
 
 /// The files of the package, besides `package.json`.
@@ -103,6 +105,8 @@ pub fn build() -> Result<PathBuf> {
     site::build_wasm_into(&pkg, &[])?;
     let wasm = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
     shrink(&wasm)?;
+    step("build the kubectl module (the `kubectl` feature) into kubectl/");
+    site::build_wasm_into(&pkg.join(site::KUBECTL_DIR), &["kubectl"])?;
     step("build the playground widget (the `playground` feature) into playground/");
     let widget = pkg.join("playground");
     site::build_wasm_into(&widget, &["playground"])?;

@@ -23,10 +23,18 @@ pub fn site_dir() -> PathBuf {
     cmd::target_dir().join("site")
 }
 
-/// Compiles the web crate to wasm (the size-optimised `wasm-release` profile) and writes the JS bindings into `target/site/pkg`.
+/// Compiles the web crate to wasm (the size-optimised `wasm-release` profile) and writes the
+/// JS bindings into `target/site/pkg`, and the kubectl module the terminal loads on first
+/// use into `target/site/pkg/kubectl`.
 pub fn build_wasm() -> Result<()> {
-    build_wasm_into(&site_dir().join("pkg"), &["playground"])
+    let pkg = site_dir().join("pkg");
+    build_wasm_into(&pkg, &["playground"])?;
+    build_wasm_into(&pkg.join(KUBECTL_DIR), &["kubectl"])
 }
+
+/// The directory of the kubectl module, next to the playground's bindings (the site's
+/// `pkg/kubectl/`) or in the npm package (`kubectl/`).
+pub const KUBECTL_DIR: &str = "kubectl";
 
 /// The cargo command that compiles the web crate to wasm (profile `wasm-release`) with
 /// `features`, as shipped.

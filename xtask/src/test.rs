@@ -129,7 +129,7 @@ fn clippy_wasm(_: &mut Ctx) -> Result<()> {
         "-p",
         "daemonset-sim-web",
         "--features",
-        "daemonset-sim-web/playground",
+        "daemonset-sim-web/playground,daemonset-sim-web/kubectl",
         "--target",
         WASM_TARGET,
         "--all-targets",

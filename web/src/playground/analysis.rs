@@ -1,16 +1,12 @@
 //! What the playground shows, computed from the two texts: the manifests read, the
 //! placement of the first DaemonSet, and facts about each node for its card.
 
-use super::edits::{apply, NodeEdit};
-use daemonset_sim::manifest::{read, read_for_placement, Diagnostic, Manifests, Source};
+pub use crate::cluster::{read_cluster, CLUSTER_FILE, DS_FILE};
+use crate::edits::NodeEdit;
+use daemonset_sim::manifest::{Diagnostic, Manifests};
 use daemonset_sim::placement::taints::kubectl_form;
 use daemonset_sim::placement::{place, DaemonSetPlacement, PlaceError, PlaceOptions};
 use std::rc::Rc;
-
-/// The name the DaemonSet editor's text goes by in errors (and in `kubectl apply -f`).
-pub const DS_FILE: &str = daemonset_sim::lessons::DAEMON_SET_FILE;
-/// The name the cluster editor's text goes by in errors.
-pub const CLUSTER_FILE: &str = daemonset_sim::lessons::CLUSTER_FILE;
 
 /// A node as its card shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,44 +40,6 @@ impl PartialEq for Analysis {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.manifests, &other.manifests)
     }
-}
-
-/// Reads the two texts and applies the node edits. With `for_placement`, a large cluster
-/// dump skips the Node fields only `kubectl describe node` shows
-/// ([`read_for_placement`]); the kubectl terminal reads it again in full when it is used.
-///
-/// # Errors
-/// Input errors with file, line and column.
-pub fn read_cluster(
-    daemon_set: &str,
-    cluster: &str,
-    edits: &[NodeEdit],
-    for_placement: bool,
-) -> Result<Manifests, Vec<Diagnostic>> {
-    let sources = [
-        Source {
-            name: DS_FILE,
-            text: daemon_set,
-        },
-        Source {
-            name: CLUSTER_FILE,
-            text: cluster,
-        },
-    ];
-    let mut manifests = if for_placement {
-        read_for_placement(&sources)?
-    } else {
-        read(&sources)?
-    };
-    for edit in edits {
-        if let Err(e) = apply(&mut manifests.nodes, edit) {
-            manifests.warnings.push(Diagnostic::file(
-                CLUSTER_FILE,
-                format!("`{}` no longer applies: {e}", edit.command()),
-            ));
-        }
-    }
-    Ok(manifests)
 }
 
 /// Reads the two texts (for placement) and places the first DaemonSet.

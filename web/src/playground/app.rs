@@ -1,6 +1,6 @@
 //! The playground's one page: two editors, the lessons, the node cards, and the rollout controls.
 
-use super::analysis::{analyse, describe, read_cluster, Analysis, CLUSTER_FILE, DS_FILE};
+use super::analysis::{analyse, describe, Analysis, CLUSTER_FILE, DS_FILE};
 use super::cards::{card, Card};
 use super::editor::{Editor, Marker};
 use super::edits::{self, NodeEdit};
@@ -65,6 +65,8 @@ pub struct AppProps {
     pub large_saved: LargeSaved,
     /// Where the share button's links lead.
     pub share: ShareTo,
+    /// Loads the kubectl module for the terminal (see [`super::mount_playground`]).
+    pub kubectl: Option<js_sys::Function>,
 }
 
 /// Where share links lead.
@@ -1008,15 +1010,12 @@ pub fn app(props: &AppProps) -> Html {
                     manifests={Rc::clone(&a.manifests)}
                     daemon_set={Text::clone(&settled.0)}
                     cluster={Text::clone(&settled.1)}
+                    edits={Rc::new(edits.iter().map(NodeEdit::command).collect::<Vec<_>>())}
                     name={a.placement.name.clone()}
                     set_image={next_image(&set_image)}
                     request={(*terminal_request).clone()}
                     on_request_done={on_request_done}
-                    full_read={{
-                        let (daemon_set, cluster) = (*settled).clone();
-                        let edits = (*edits).clone();
-                        Callback::from(move |()| read_cluster(&daemon_set, &cluster, &edits, false).ok())
-                    }}
+                    kubectl={props.kubectl.clone()}
                 />
             }
         </div>

@@ -5,10 +5,10 @@
 //! which reads `#yaml=` share links and the text saved in `localStorage` and passes them in.
 
 mod analysis;
+use crate::edits;
 mod app;
 mod cards;
 mod editor;
-mod edits;
 mod faults;
 mod lessons;
 mod presets;
@@ -57,10 +57,20 @@ fn lossy_text(bytes: Vec<u8>) -> String {
 /// (`localStorage`, and IndexedDB for texts over 2 MB); with `"restore": true` as well, the
 /// texts saved there, if any, replace the ones given.
 ///
+///
+/// `kubectl`, when given, is a function that loads the kubectl module (this crate built
+/// with the `kubectl` feature alone) and resolves to its JavaScript module, initialised:
+/// the terminal calls it on its first command, so the emulator is not part of the page's
+/// first download. Without it, the terminal says kubectl is not available.
+///
 /// # Errors
 /// When `options` is not JSON.
 #[wasm_bindgen(js_name = mountPlayground)]
-pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), JsError> {
+pub fn mount_playground(
+    element: web_sys::Element,
+    options: &str,
+    kubectl: Option<js_sys::Function>,
+) -> Result<(), JsError> {
     let o: serde_json::Value = if options.trim().is_empty() {
         serde_json::Value::Null
     } else {
@@ -129,6 +139,7 @@ pub fn mount_playground(element: web_sys::Element, options: &str) -> Result<(), 
             Some("address-bar") => ShareTo::AddressBar,
             Some(page) => ShareTo::Page(page.to_owned()),
         },
+        kubectl,
     };
     yew::Renderer::<App>::with_root_and_props(element, props).render();
     Ok(())

@@ -1,12 +1,20 @@
 //! A kubectl terminal over the cluster in the editors: the guide's commands, answered in
 //! kubectl's words by the emulator (`daemonset_sim::kubectl`), one session that lives
 //! until the texts change. `apply -f daemonset.yaml` (and `cluster.yaml`) read the editors.
+//!
+//! The emulator is not in the playground's module: the page gives a loader
+//! ([`super::mount_playground`]'s `kubectl`) for the module built with the `kubectl`
+//! feature, and the first command loads it and starts a session there
+//! (`KubectlSession.forCluster`) over the editors' texts and the node edits. Commands
+//! typed while it loads wait for it, in order.
 
 use super::analysis::{CLUSTER_FILE, DS_FILE};
-use daemonset_sim::kubectl::{parse_script, Files, Options, Session};
 use daemonset_sim::manifest::Manifests;
-use std::cell::RefCell;
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use std::cell::Cell;
 use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -24,12 +32,15 @@ const EXAMPLES: [&str; 7] = [
 /// The terminal's properties.
 #[derive(Properties, Clone)]
 pub struct TerminalProps {
-    /// The cluster, as the editors (and node edits) give it.
+    /// The cluster the verdicts come from: a new one (new texts or node edits) starts a new
+    /// session.
     pub manifests: Rc<Manifests>,
     /// The DaemonSet editor's text the cluster was read from (`daemonset.yaml` for `apply -f`).
     pub daemon_set: Rc<str>,
     /// The cluster editor's text (`cluster.yaml`).
     pub cluster: Rc<str>,
+    /// The node edits made in the page, as their commands, applied over the texts.
+    pub edits: Rc<Vec<String>>,
     /// The DaemonSet's name, for the examples.
     pub name: AttrValue,
     /// Its first container and a newer image, for the `set image` example.
@@ -38,9 +49,8 @@ pub struct TerminalProps {
     pub request: Option<AttrValue>,
     /// Called once `request` has run, so that it runs only once.
     pub on_request_done: Callback<()>,
-    /// Reads the cluster in full, for a session over `manifests` read for placement only
-    /// (a large dump, [`Manifests::lean`]), so that `describe node` shows everything.
-    pub full_read: Callback<(), Option<Manifests>>,
+    /// Loads the kubectl module (see the module's comment); without it there is no kubectl.
+    pub kubectl: Option<Function>,
 }
 
 impl PartialEq for TerminalProps {
@@ -51,54 +61,79 @@ impl PartialEq for TerminalProps {
             && self.name == other.name
             && self.set_image == other.set_image
             && self.request == other.request
-    }
-}
-
-/// The editors' texts as the files `kubectl apply -f` can name.
-struct EditorFiles {
-    daemon_set: Rc<str>,
-    cluster: Rc<str>,
-}
-
-impl Files for EditorFiles {
-    fn read(&self, path: &str) -> Result<String, String> {
-        match path.strip_prefix("./").unwrap_or(path) {
-            DS_FILE => Ok(self.daemon_set.to_string()),
-            CLUSTER_FILE => Ok(self.cluster.to_string()),
-            _ => Err(format!("the path \"{path}\" does not exist")),
-        }
+            && self.kubectl == other.kubectl
     }
 }
 
 /// The terminal.
 #[function_component(Terminal)]
 pub fn terminal(props: &TerminalProps) -> Html {
-    let session = use_mut_ref(|| None::<Session>);
-    let transcript = use_state(String::new);
+    // The session, once asked for: a promise of the kubectl module's `KubectlSession`.
+    let session = use_mut_ref(|| None::<Promise>);
+    let transcript = use_mut_ref(String::new);
+    // Counts new sessions, so that the output of a command from an older one is dropped.
+    let generation = use_mut_ref(|| Cell::new(0u64));
+    let redraw = use_force_update();
     let line = use_state(String::new);
     {
-        // A new cluster text starts a new session.
+        // A new cluster starts a new session.
         let session = session.clone();
         let transcript = transcript.clone();
-        // The same text gives the same `Rc`, so its address identifies the cluster.
+        let generation = generation.clone();
+        let redraw = redraw.clone();
+        // The same cluster gives the same `Rc`, so its address identifies it.
         let cluster = Rc::as_ptr(&props.manifests) as usize;
         use_effect_with(cluster, move |_| {
             *session.borrow_mut() = None;
-            transcript.set(String::new());
+            generation.borrow().set(generation.borrow().get() + 1);
+            if !transcript.borrow().is_empty() {
+                transcript.borrow_mut().clear();
+                redraw.force_update();
+            }
         });
     }
     let run = {
         let session = session.clone();
         let transcript = transcript.clone();
-        let manifests = Rc::clone(&props.manifests);
-        let full_read = props.full_read.clone();
-        let files = Rc::new(EditorFiles {
-            daemon_set: Rc::clone(&props.daemon_set),
-            cluster: Rc::clone(&props.cluster),
-        });
+        let generation = generation.clone();
+        let redraw = redraw.clone();
+        let loader = props.kubectl.clone();
+        let daemon_set = Rc::clone(&props.daemon_set);
+        let cluster = Rc::clone(&props.cluster);
+        let edits = Rc::clone(&props.edits);
         Callback::from(move |command: String| {
-            let text = run_line(&session, &manifests, &full_read, &*files, &command);
-            transcript.set(format!("{}{text}", *transcript));
+            let prompt = format!("$ kubectl {}\n", shown(&command));
+            let Some(loader) = loader.as_ref() else {
+                transcript
+                    .borrow_mut()
+                    .push_str(&format!("{prompt}kubectl is not available on this page\n"));
+                redraw.force_update();
+                return;
+            };
+            let promise = session
+                .borrow_mut()
+                .get_or_insert_with(|| start_session(loader, &daemon_set, &cluster, &edits))
+                .clone();
+            let files = files_for(&command, &daemon_set, &cluster);
+            let asked_in = generation.borrow().get();
+            let (transcript, generation, redraw) =
+                (transcript.clone(), generation.clone(), redraw.clone());
+            spawn_local(async move {
+                let reply = match JsFuture::from(promise).await {
+                    Ok(session) => run_command(&session, &command, &files),
+                    Err(e) => error_text(&e),
+                };
+                if generation.borrow().get() == asked_in {
+                    let mut text = transcript.borrow_mut();
+                    text.push_str(&prompt);
+                    text.push_str(&reply);
+                    if !text.ends_with('\n') {
+                        text.push('\n');
+                    }
+                    drop(text);
+                    redraw.force_update();
+                }
+            });
         })
     };
     let section = use_node_ref();
@@ -121,7 +156,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
     {
         // The newest output stays in view.
         let output = output.clone();
-        use_effect_with(transcript.len(), move |_| {
+        use_effect_with(transcript.borrow().len(), move |_| {
             if let Some(pre) = output.cast::<web_sys::Element>() {
                 pre.set_scroll_top(pre.scroll_height());
             }
@@ -160,7 +195,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
             <h2>{ "kubectl" }</h2>
             <p class="hint">{ "The commands of the study guide, answered as kubectl would on the cluster above (a session of its own, restarted when the text changes; " }<code>{ "apply -f daemonset.yaml" }</code>{ " reads the DaemonSet editor)." }</p>
             <p class="examples">{ for examples }</p>
-            <pre class="transcript" ref={output} data-terminal="output" aria-live="polite">{ (*transcript).clone() }</pre>
+            <pre class="transcript" ref={output} data-terminal="output" aria-live="polite">{ transcript.borrow().clone() }</pre>
             <form onsubmit={on_submit}>
                 <label for="terminal-input"><code>{ "$ kubectl" }</code></label>
                 <input id="terminal-input" value={(*line).clone()} oninput={on_input} spellcheck="false" autocomplete="off" placeholder="get ds" aria-label="kubectl command" data-terminal="input" />
@@ -170,45 +205,86 @@ pub fn terminal(props: &TerminalProps) -> Html {
     }
 }
 
-/// Runs one command line in the session (made on first use) and returns the transcript
-/// lines: the prompt, then what kubectl prints.
-fn run_line(
-    session: &Rc<RefCell<Option<Session>>>,
-    manifests: &Manifests,
-    full_read: &Callback<(), Option<Manifests>>,
-    files: &dyn Files,
-    line: &str,
-) -> String {
-    let mut slot = session.borrow_mut();
-    if slot.is_none() {
-        let full = if manifests.lean {
-            full_read.emit(())
-        } else {
-            None
-        };
-        match Session::new(full.as_ref().unwrap_or(manifests), &Options::default()) {
-            Ok(s) => *slot = Some(s),
-            Err(errors) => {
-                let why: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                return format!("$ kubectl {line}\n{}\n", why.join("\n"));
+/// The command as the prompt line shows it, without a leading `kubectl`.
+fn shown(command: &str) -> &str {
+    command.trim().trim_start_matches("kubectl ").trim()
+}
+
+/// Loads the kubectl module with `loader` and starts a session there over the texts and
+/// the node edits.
+fn start_session(loader: &Function, daemon_set: &str, cluster: &str, edits: &[String]) -> Promise {
+    let loaded = loader.call0(&JsValue::NULL);
+    let daemon_set = Uint8Array::from(daemon_set.as_bytes());
+    let cluster = Uint8Array::from(cluster.as_bytes());
+    let edits = JsValue::from(serde_json::to_string(edits).unwrap_or_else(|_| "[]".to_owned()));
+    future_to_promise(async move {
+        let module = JsFuture::from(Promise::resolve(&loaded?)).await?;
+        let class = Reflect::get(&module, &JsValue::from("KubectlSession"))?;
+        let for_cluster: Function =
+            Reflect::get(&class, &JsValue::from("forCluster"))?.dyn_into()?;
+        for_cluster.call3(&class, &daemon_set, &cluster, &edits)
+    })
+}
+
+/// The editors' texts the command names, as the files `apply -f` reads (JSON). Only those
+/// it names go across, so a large cluster text is not copied for every command.
+fn files_for(command: &str, daemon_set: &str, cluster: &str) -> String {
+    let mut files = serde_json::Map::new();
+    for (name, text) in [(DS_FILE, daemon_set), (CLUSTER_FILE, cluster)] {
+        if command.contains(name) {
+            for path in [name.to_owned(), format!("./{name}")] {
+                files.insert(path, serde_json::Value::from(text));
             }
         }
     }
-    let Some(s) = slot.as_mut() else {
-        return String::new();
+    serde_json::Value::Object(files).to_string()
+}
+
+/// Runs `command` in `session` (the kubectl module's `KubectlSession`) and returns what
+/// kubectl prints, both streams as a terminal shows them.
+fn run_command(session: &JsValue, command: &str, files: &str) -> String {
+    let reply = Reflect::get(session, &JsValue::from("run"))
+        .and_then(|run| run.dyn_into::<Function>())
+        .and_then(|run| run.call2(session, &JsValue::from(command), &JsValue::from(files)));
+    match reply {
+        Ok(reply) => {
+            let json: serde_json::Value =
+                serde_json::from_str(&reply.as_string().unwrap_or_default()).unwrap_or_default();
+            json["transcript"].as_str().unwrap_or_default().to_owned()
+        }
+        Err(e) => error_text(&e),
+    }
+}
+
+/// What an error from the kubectl module says: each input error as `FILE:LINE:COL: path:
+/// message` (the module throws them as `{"errors": [...]}`), or the error's message.
+fn error_text(error: &JsValue) -> String {
+    let message = Reflect::get(error, &JsValue::from("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the kubectl module could not be loaded".to_owned());
+    let parsed: serde_json::Value = serde_json::from_str(&message).unwrap_or_default();
+    let Some(errors) = parsed["errors"].as_array() else {
+        return format!("error: {message}\n");
     };
-    let words = match parse_script(line) {
-        Ok(commands) => commands.into_iter().next().unwrap_or_default(),
-        Err(e) => return format!("$ kubectl {line}\nerror: {e}\n"),
-    };
-    let output = s.run(&words, files);
-    let mut text = format!(
-        "$ kubectl {}\n{}",
-        line.trim().trim_start_matches("kubectl ").trim(),
-        output.transcript()
-    );
-    if !text.ends_with('\n') {
-        text.push('\n');
+    let mut text = String::new();
+    for e in errors {
+        text.push_str(e["file"].as_str().unwrap_or_default());
+        if let Some(line) = e["line"].as_u64() {
+            text.push_str(&format!(":{line}"));
+            if let Some(column) = e["column"].as_u64() {
+                text.push_str(&format!(":{column}"));
+            }
+        }
+        let path = e["path"].as_str().unwrap_or_default();
+        if !path.is_empty() {
+            text.push_str(&format!(": {path}"));
+        }
+        text.push_str(&format!(
+            ": {}\n",
+            e["message"].as_str().unwrap_or_default()
+        ));
     }
     text
 }
