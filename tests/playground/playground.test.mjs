@@ -719,6 +719,12 @@ test("the npm package's widget mounts into a page", { skip: !process.env.DSIM_NP
   assert.match(link, /&setImage=agent%3Dagent%3A2&brokenImage=1&step=\d+&edit=kubectl%20taint%20nodes%20c%20dedicated%3Ddb%3ANoSchedule/);
   assert.equal(page.url(), address);
   await page.waitForSelector('#second [data-share="note"]');
+  // The widget's terminal loads the package's kubectl module, over the widget's cluster
+  // with its node edits.
+  await page.fill('#second [data-terminal="input"]', "describe node c");
+  await page.click('#second [data-action="terminal-run"]');
+  await page.waitForFunction(() => document.querySelector('#second [data-terminal="output"]').textContent.includes("Taints:"));
+  assert.match(await page.textContent('#second [data-terminal="output"]'), /Taints: +dedicated=db:NoSchedule/);
   await ctx.close();
 });
 
