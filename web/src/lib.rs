@@ -7,14 +7,20 @@
 
 #[cfg(feature = "kubectl")]
 use daemonset_sim::kubectl::{self, Output, Session};
-use daemonset_sim::lint::lint;
-use daemonset_sim::manifest::{read, read_for_placement, utf8, Diagnostic, Source};
-use daemonset_sim::placement::{place_sources, PlaceError, PlaceOptions, PlacementReport};
-use daemonset_sim::rollout::{
-    options_from_json_text, simulate, Rollout, RolloutError, RolloutOptions,
-};
-use wasm_bindgen::prelude::{wasm_bindgen, JsError};
+#[cfg(feature = "kubectl")]
+use daemonset_sim::manifest::{read, Source};
+#[cfg(any(feature = "kubectl", not(feature = "playground")))]
+use daemonset_sim::manifest::{utf8, Diagnostic};
+#[cfg(feature = "kubectl")]
+use daemonset_sim::rollout::options_from_json_text;
+use wasm_bindgen::prelude::wasm_bindgen;
+#[cfg(any(feature = "kubectl", not(feature = "playground")))]
+use wasm_bindgen::prelude::JsError;
 
+#[cfg(not(any(feature = "kubectl", feature = "playground")))]
+mod api;
+#[cfg(not(any(feature = "kubectl", feature = "playground")))]
+pub use api::*;
 #[cfg(any(feature = "kubectl", feature = "playground"))]
 pub mod cluster;
 #[cfg(any(feature = "kubectl", feature = "playground"))]
@@ -28,186 +34,18 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// Placement of every DaemonSet in `yaml` (manifests, or a `kubectl get -o yaml` dump) over
-/// its nodes, as pretty JSON: the contract `dsim place -o json` prints.
-///
-/// # Errors
-/// Input errors, one per line as `input.yaml:LINE:COL: path: message`.
-#[wasm_bindgen(js_name = placeJson)]
-pub fn place_json(yaml: &str) -> Result<String, JsError> {
-    place(yaml).map(|report| report.to_json())
-}
-
-/// The same placement as a readable table with reasons, as `dsim place` prints it.
-///
-/// # Errors
-/// As [`place_json`].
-#[wasm_bindgen(js_name = placeText)]
-pub fn place_text(yaml: &str) -> Result<String, JsError> {
-    place(yaml).map(|report| report.to_text())
-}
-
-fn place(yaml: &str) -> Result<PlacementReport, JsError> {
-    let sources = [Source {
-        name: "input.yaml",
-        text: yaml,
-    }];
-    place_sources(&sources, &PlaceOptions::default()).map_err(|PlaceError::Input(errors)| {
-        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        JsError::new(&lines.join("\n"))
-    })
-}
-
-/// A rollout of the DaemonSet in `yaml` over its nodes, as pretty JSON: the contract
-/// `dsim rollout -o json` prints. `options` is JSON: `{ "setImage": "c=img", "to": "<yaml
-/// of the updated DaemonSet>", "readyAfter": seconds, "failImages": [..], "deletePods":
-/// [..], "at": ["30:notready:node-1", ..], "undo": revision, "daemonSet": "ns/name" }`,
-/// every key optional.
-///
-/// # Errors
-/// Input or option errors, one per line as `FILE:LINE:COL: path: message`.
-#[wasm_bindgen(js_name = rolloutJson)]
-pub fn rollout_json(yaml: &str, options: &str) -> Result<String, JsError> {
-    rollout(yaml, options).map(|r| r.to_json())
-}
-
-/// The same rollout as a readable timeline, as `dsim rollout` prints it.
-///
-/// # Errors
-/// As [`rollout_json`].
-#[wasm_bindgen(js_name = rolloutText)]
-pub fn rollout_text(yaml: &str, options: &str) -> Result<String, JsError> {
-    rollout(yaml, options).map(|r| r.to_text())
-}
-
-fn js_errors(errors: &[Diagnostic]) -> JsError {
-    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    JsError::new(&lines.join("\n"))
-}
-
-fn rollout_options(options: &str) -> Result<RolloutOptions, JsError> {
-    parse_rollout_options(options).map_err(|errors| js_errors(&errors))
-}
-
-/// Reads the options JSON; errors name the option (`setImage`, `at`, ...) and say why.
-fn parse_rollout_options(options: &str) -> Result<RolloutOptions, Vec<Diagnostic>> {
-    options_from_json_text(options, "to.yaml")
-}
-
-fn rollout(yaml: &str, options: &str) -> Result<Rollout, JsError> {
-    let options = rollout_options(options)?;
-    let manifests = read_for_placement(&[Source {
-        name: "input.yaml",
-        text: yaml,
-    }])
-    .map_err(|e| js_errors(&e))?;
-    simulate(&manifests, &["input.yaml"], &options)
-        .map_err(|RolloutError::Input(errors)| js_errors(&errors))
-}
-
+#[cfg(any(feature = "kubectl", not(feature = "playground")))]
 /// Errors as the npm wrapper reads them: `{"errors": [{file, line, column, path, message}]}`.
 fn structured(errors: &[Diagnostic]) -> JsError {
     JsError::new(&serde_json::json!({ "errors": errors }).to_string())
 }
 
+#[cfg(any(feature = "kubectl", not(feature = "playground")))]
 /// The text of `yaml` as the npm wrapper passes it: UTF-8 bytes from a `TextEncoder`,
 /// which the browser and Node.js make natively (passing a JS string instead costs a loop in
 /// JavaScript over every character: a tenth of a second for a 5,000-node dump).
 fn input_text(yaml: &[u8]) -> Result<&str, JsError> {
     utf8("input.yaml", yaml).map_err(|e| structured(&[e]))
-}
-
-/// [`place_json`] for the npm package: the input as UTF-8 bytes, the report as compact
-/// JSON, and errors thrown as JSON (`{"errors": [...]}`) for the wrapper to turn into an
-/// `Error` with an `errors` array.
-///
-/// # Errors
-/// Input errors, as JSON.
-#[wasm_bindgen(js_name = placeRaw)]
-pub fn place_raw(yaml: &[u8]) -> Result<String, JsError> {
-    let sources = [Source {
-        name: "input.yaml",
-        text: input_text(yaml)?,
-    }];
-    place_sources(&sources, &PlaceOptions::default())
-        .map(|r| r.to_compact_json())
-        .map_err(|PlaceError::Input(errors)| structured(&errors))
-}
-
-/// A simulated rollout kept in WebAssembly memory, so that the npm package's
-/// `Simulation` can step back and forth and seek without copying every state.
-#[wasm_bindgen]
-pub struct RolloutHandle {
-    rollout: Rollout,
-}
-
-#[wasm_bindgen]
-impl RolloutHandle {
-    /// Simulates `options` (JSON, as [`rollout_json`] takes them) over `yaml` (UTF-8 bytes).
-    ///
-    /// # Errors
-    /// Input or option errors as JSON (`{"errors": [...]}`).
-    #[wasm_bindgen(constructor)]
-    pub fn new(yaml: &[u8], options: &str) -> Result<RolloutHandle, JsError> {
-        let options = rollout_options_structured(options)?;
-        let manifests = read_for_placement(&[Source {
-            name: "input.yaml",
-            text: input_text(yaml)?,
-        }])
-        .map_err(|e| structured(&e))?;
-        simulate(&manifests, &["input.yaml"], &options)
-            .map(|rollout| Self { rollout })
-            .map_err(|RolloutError::Input(errors)| structured(&errors))
-    }
-
-    /// The whole rollout as JSON (the `dsim rollout -o json` contract).
-    #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.rollout).unwrap_or_default()
-    }
-
-    /// The number of steps.
-    #[wasm_bindgen(getter)]
-    pub fn length(&self) -> usize {
-        self.rollout.steps.len()
-    }
-
-    /// The cluster after `index` steps (0: before the update) as JSON:
-    /// `{"time", "nodes": [...]}`; `""` beyond the end.
-    #[wasm_bindgen(js_name = stateJson)]
-    pub fn state_json(&self, index: usize) -> String {
-        self.rollout
-            .state_at(index)
-            .map(|s| s.to_json())
-            .unwrap_or_default()
-    }
-}
-
-/// The lint of every DaemonSet and standalone Pod in `yaml` (UTF-8 bytes), as pretty JSON: what
-/// `dsim lint -o json` prints (`{"objects": [...]}`), plus the input's `warnings` (which
-/// the CLI prints to standard error).
-///
-/// # Errors
-/// Input errors, and input without a DaemonSet or Pod, as JSON (`{"errors": [...]}`).
-#[wasm_bindgen(js_name = lintRaw)]
-pub fn lint_raw(yaml: &[u8]) -> Result<String, JsError> {
-    lint_json(input_text(yaml)?).map_err(|errors| structured(&errors))
-}
-
-fn lint_json(yaml: &str) -> Result<String, Vec<Diagnostic>> {
-    let manifests = read(&[Source {
-        name: "input.yaml",
-        text: yaml,
-    }])?;
-    let report = lint(&manifests, &["input.yaml"]);
-    if report.objects.is_empty() {
-        return Err(vec![Diagnostic::file(
-            "input.yaml",
-            "no DaemonSet or Pod found in the input (expected a document with apiVersion: apps/v1 and kind: DaemonSet)",
-        )]);
-    }
-    let json = serde_json::json!({ "objects": report.objects, "warnings": report.warnings });
-    Ok(serde_json::to_string_pretty(&json).unwrap_or_default())
 }
 
 /// A kubectl session over the cluster of some YAML text (DaemonSets, Nodes, Pods), kept in
@@ -327,56 +165,12 @@ fn run_line(session: &mut Session, line: &str, files: &dyn kubectl::Files) -> Ou
     output
 }
 
-fn rollout_options_structured(options: &str) -> Result<RolloutOptions, JsError> {
-    parse_rollout_options(options).map_err(|errors| structured(&errors))
-}
-
 #[cfg(test)]
 mod tests {
     /// The exported version is the crate's.
     #[test]
     fn version_is_the_package_version() {
         assert_eq!(super::version(), env!("CARGO_PKG_VERSION"));
-    }
-
-    /// The rollout binding runs the core's simulation with the options given as JSON.
-    #[test]
-    fn rolls_out_through_the_core() {
-        let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n";
-        let text = super::rollout(yaml, r#"{"setImage": "a=agent:2", "readyAfter": 2}"#)
-            .map(|r| r.to_text())
-            .unwrap_or_default();
-        assert!(text.contains("2s  ready"), "{text}");
-        assert!(text.ends_with("2s after the update\n"), "{text}");
-    }
-
-    /// The bindings return the core's report for a DaemonSet and a node.
-    #[test]
-    fn places_through_the_core() {
-        let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n";
-        let text = super::place(yaml).map(|r| r.to_text()).unwrap_or_default();
-        assert!(
-            text.starts_with("DaemonSet default/agent: desired 1 of 1 node(s)"),
-            "{text}"
-        );
-    }
-
-    /// The lint binding gives the CLI's JSON, with the level and the findings.
-    #[test]
-    fn lints_through_the_core() {
-        let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {hostNetwork: true, containers: [{name: a, image: agent:1}]}\n";
-        let json: serde_json::Value =
-            serde_json::from_str(&super::lint_json(yaml).unwrap_or_default()).unwrap_or_default();
-        assert_eq!(json["objects"][0]["podSecurity"], "privileged", "{json}");
-        assert_eq!(json["warnings"], serde_json::json!([]));
-        let codes: Vec<&str> = json["objects"][0]["findings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f["code"].as_str())
-            .collect();
-        assert!(codes.contains(&"HostNamespaces"), "{codes:?}");
-        assert!(super::lint_json("apiVersion: v1\nkind: Node\nmetadata: {name: n}\n").is_err());
     }
 
     /// A kubectl session keeps its state between command lines.

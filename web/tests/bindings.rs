@@ -1,6 +1,11 @@
 //! The bindings as JavaScript sees them, compiled to wasm and run in headless Chromium:
 //! the exports the npm package's wrapper calls, with their JSON and their errors.
-#![cfg(target_arch = "wasm32")]
+// The JSON API is in the module built without `kubectl` and `playground` (the npm
+// package's main module).
+#![cfg(all(
+    target_arch = "wasm32",
+    not(any(feature = "kubectl", feature = "playground"))
+))]
 
 use daemonset_sim_web::{place_raw, rollout_json, RolloutHandle};
 use serde_json::Value;
