@@ -530,6 +530,8 @@ test("the kubectl emulator is downloaded only when the terminal is first used", 
     await page.click('[data-action="terminal-run"]');
   }
   await page.waitForFunction(() => document.querySelector('[data-terminal="output"]').textContent.includes("$ kubectl get pods"));
+  // The "Running…" line shows only while a command waits.
+  await page.waitForSelector('[data-terminal="waiting"]', { state: "detached" });
   assert.ok(kubectl.some((url) => url.endsWith("/pkg/kubectl/daemonset_sim_web_bg.wasm")), JSON.stringify(kubectl));
   const out = await page.textContent('[data-terminal="output"]');
   const at = (text) => out.indexOf(text);

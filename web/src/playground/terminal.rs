@@ -73,6 +73,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
     let transcript = use_mut_ref(String::new);
     // Counts new sessions, so that the output of a command from an older one is dropped.
     let generation = use_mut_ref(|| Cell::new(0u64));
+    // Commands asked for and not answered yet (the first waits for the module to load).
+    let waiting = use_mut_ref(|| Cell::new(0usize));
     let redraw = use_force_update();
     let line = use_state(String::new);
     {
@@ -96,6 +98,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let session = session.clone();
         let transcript = transcript.clone();
         let generation = generation.clone();
+        let waiting = waiting.clone();
         let redraw = redraw.clone();
         let loader = props.kubectl.clone();
         let daemon_set = Rc::clone(&props.daemon_set);
@@ -116,13 +119,22 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 .clone();
             let files = files_for(&command, &daemon_set, &cluster);
             let asked_in = generation.borrow().get();
-            let (transcript, generation, redraw) =
-                (transcript.clone(), generation.clone(), redraw.clone());
+            waiting.borrow().set(waiting.borrow().get() + 1);
+            redraw.force_update();
+            let (transcript, generation, waiting, redraw) = (
+                transcript.clone(),
+                generation.clone(),
+                waiting.clone(),
+                redraw.clone(),
+            );
             spawn_local(async move {
                 let reply = match JsFuture::from(promise).await {
                     Ok(session) => run_command(&session, &command, &files),
                     Err(e) => error_text(&e),
                 };
+                waiting
+                    .borrow()
+                    .set(waiting.borrow().get().saturating_sub(1));
                 if generation.borrow().get() == asked_in {
                     let mut text = transcript.borrow_mut();
                     text.push_str(&prompt);
@@ -131,8 +143,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
                         text.push('\n');
                     }
                     drop(text);
-                    redraw.force_update();
                 }
+                redraw.force_update();
             });
         })
     };
@@ -196,6 +208,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
             <p class="hint">{ "The commands of the study guide, answered as kubectl would on the cluster above (a session of its own, restarted when the text changes; " }<code>{ "apply -f daemonset.yaml" }</code>{ " reads the DaemonSet editor)." }</p>
             <p class="examples">{ for examples }</p>
             <pre class="transcript" ref={output} data-terminal="output" aria-live="polite">{ transcript.borrow().clone() }</pre>
+            if waiting.borrow().get() > 0 {
+                <p class="hint" data-terminal="waiting">{ "Running… (the first command loads the kubectl emulator)" }</p>
+            }
             <form onsubmit={on_submit}>
                 <label for="terminal-input"><code>{ "$ kubectl" }</code></label>
                 <input id="terminal-input" value={(*line).clone()} oninput={on_input} spellcheck="false" autocomplete="off" placeholder="get ds" aria-label="kubectl command" data-terminal="input" />
