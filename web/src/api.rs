@@ -6,90 +6,18 @@
 use crate::{input_text, structured};
 use daemonset_sim::lint::lint;
 use daemonset_sim::manifest::{read, read_for_placement, Diagnostic, Source};
-use daemonset_sim::placement::{place_sources, PlaceError, PlaceOptions, PlacementReport};
+use daemonset_sim::placement::{place_sources, PlaceError, PlaceOptions};
 use daemonset_sim::rollout::{
     options_from_json_text, simulate, Rollout, RolloutError, RolloutOptions,
 };
 use wasm_bindgen::prelude::{wasm_bindgen, JsError};
-
-/// Placement of every DaemonSet in `yaml` (manifests, or a `kubectl get -o yaml` dump) over
-/// its nodes, as pretty JSON: the contract `dsim place -o json` prints.
-///
-/// # Errors
-/// Input errors, one per line as `input.yaml:LINE:COL: path: message`.
-#[wasm_bindgen(js_name = placeJson)]
-pub fn place_json(yaml: &str) -> Result<String, JsError> {
-    place(yaml).map(|report| report.to_json())
-}
-
-/// The same placement as a readable table with reasons, as `dsim place` prints it.
-///
-/// # Errors
-/// As [`place_json`].
-#[wasm_bindgen(js_name = placeText)]
-pub fn place_text(yaml: &str) -> Result<String, JsError> {
-    place(yaml).map(|report| report.to_text())
-}
-
-fn place(yaml: &str) -> Result<PlacementReport, JsError> {
-    let sources = [Source {
-        name: "input.yaml",
-        text: yaml,
-    }];
-    place_sources(&sources, &PlaceOptions::default()).map_err(|PlaceError::Input(errors)| {
-        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        JsError::new(&lines.join("\n"))
-    })
-}
-
-/// A rollout of the DaemonSet in `yaml` over its nodes, as pretty JSON: the contract
-/// `dsim rollout -o json` prints. `options` is JSON: `{ "setImage": "c=img", "to": "<yaml
-/// of the updated DaemonSet>", "readyAfter": seconds, "failImages": [..], "deletePods":
-/// [..], "at": ["30:notready:node-1", ..], "undo": revision, "daemonSet": "ns/name" }`,
-/// every key optional.
-///
-/// # Errors
-/// Input or option errors, one per line as `FILE:LINE:COL: path: message`.
-#[wasm_bindgen(js_name = rolloutJson)]
-pub fn rollout_json(yaml: &str, options: &str) -> Result<String, JsError> {
-    rollout(yaml, options).map(|r| r.to_json())
-}
-
-/// The same rollout as a readable timeline, as `dsim rollout` prints it.
-///
-/// # Errors
-/// As [`rollout_json`].
-#[wasm_bindgen(js_name = rolloutText)]
-pub fn rollout_text(yaml: &str, options: &str) -> Result<String, JsError> {
-    rollout(yaml, options).map(|r| r.to_text())
-}
-
-fn js_errors(errors: &[Diagnostic]) -> JsError {
-    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    JsError::new(&lines.join("\n"))
-}
-
-fn rollout_options(options: &str) -> Result<RolloutOptions, JsError> {
-    parse_rollout_options(options).map_err(|errors| js_errors(&errors))
-}
 
 /// Reads the options JSON; errors name the option (`setImage`, `at`, ...) and say why.
 fn parse_rollout_options(options: &str) -> Result<RolloutOptions, Vec<Diagnostic>> {
     options_from_json_text(options, "to.yaml")
 }
 
-fn rollout(yaml: &str, options: &str) -> Result<Rollout, JsError> {
-    let options = rollout_options(options)?;
-    let manifests = read_for_placement(&[Source {
-        name: "input.yaml",
-        text: yaml,
-    }])
-    .map_err(|e| js_errors(&e))?;
-    simulate(&manifests, &["input.yaml"], &options)
-        .map_err(|RolloutError::Input(errors)| js_errors(&errors))
-}
-
-/// [`place_json`] for the npm package: the input as UTF-8 bytes, the report as compact
+/// Placement for the npm package (`dsim place -o json`'s report): the input as UTF-8 bytes, the report as compact
 /// JSON, and errors thrown as JSON (`{"errors": [...]}`) for the wrapper to turn into an
 /// `Error` with an `errors` array.
 ///
@@ -115,7 +43,7 @@ pub struct RolloutHandle {
 
 #[wasm_bindgen]
 impl RolloutHandle {
-    /// Simulates `options` (JSON, as [`rollout_json`] takes them) over `yaml` (UTF-8 bytes).
+    /// Simulates `options` (JSON: `setImage`, `to`, `readyAfter`, `failImages`, `at`, ...) over `yaml` (UTF-8 bytes).
     ///
     /// # Errors
     /// Input or option errors as JSON (`{"errors": [...]}`).
@@ -192,21 +120,34 @@ mod tests {
     #[test]
     fn rolls_out_through_the_core() {
         let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n";
-        let text = super::rollout(yaml, r#"{"setImage": "a=agent:2", "readyAfter": 2}"#)
-            .map(|r| r.to_text())
-            .unwrap_or_default();
-        assert!(text.contains("2s  ready"), "{text}");
-        assert!(text.ends_with("2s after the update\n"), "{text}");
+        let options = r#"{"setImage": "a=agent:2", "readyAfter": 2}"#;
+        let Ok(handle) = super::RolloutHandle::new(yaml.as_bytes(), options) else {
+            panic!("the cluster and the options are valid");
+        };
+        let json: serde_json::Value = serde_json::from_str(&handle.to_json()).unwrap_or_default();
+        assert_eq!(json["outcome"], "complete", "{json}");
+        let reason = json["reason"].as_str().unwrap_or_default();
+        assert!(reason.ends_with("2s after the update"), "{reason}");
+        let last = handle.state_json(handle.length());
+        let last: serde_json::Value = serde_json::from_str(&last).unwrap_or_default();
+        let pod = &last["nodes"][0]["pods"][0];
+        assert_eq!(
+            (&pod["revision"], &pod["available"]),
+            (&json["revisions"]["to"], &serde_json::Value::Bool(true)),
+            "{last}"
+        );
     }
 
     /// The bindings return the core's report for a DaemonSet and a node.
     #[test]
     fn places_through_the_core() {
         let yaml = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: agent:1}]}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n";
-        let text = super::place(yaml).map(|r| r.to_text()).unwrap_or_default();
-        assert!(
-            text.starts_with("DaemonSet default/agent: desired 1 of 1 node(s)"),
-            "{text}"
+        let text = super::place_raw(yaml.as_bytes()).unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(json["daemonSets"][0]["desiredNumberScheduled"], 1, "{json}");
+        assert_eq!(
+            json["daemonSets"][0]["nodes"][0]["node"], "worker-1",
+            "{json}"
         );
     }
 

@@ -7,7 +7,7 @@
     not(any(feature = "kubectl", feature = "playground"))
 ))]
 
-use daemonset_sim_web::{place_raw, rollout_json, RolloutHandle};
+use daemonset_sim_web::{place_raw, RolloutHandle};
 use serde_json::Value;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -61,11 +61,12 @@ fn rollout_handle_steps_through_states() {
 }
 
 #[wasm_bindgen_test]
-fn rollout_json_reads_every_option() {
-    let text = rollout_json(
-        GOOD,
+fn a_rollout_reads_every_option() {
+    let text = RolloutHandle::new(
+        GOOD.as_bytes(),
         r#"{"setImage": "a=agent:2", "failImages": ["agent:2"], "readyAfter": 2}"#,
     )
+    .map(|handle| handle.to_json())
     .unwrap_or_default();
     let rollout = json(&text);
     assert_eq!(rollout["outcome"], "stalled");
