@@ -135,6 +135,16 @@ fn find<'a>(nodes: &'a mut [Located<Node>], name: &str) -> Result<&'a mut Node, 
         .ok_or_else(|| format!("Error from server (NotFound): nodes \"{name}\" not found"))
 }
 
+/// The taints of the node `name`, created empty when it has none.
+fn taints_of<'a>(nodes: &'a mut [Located<Node>], name: &str) -> Result<&'a mut Vec<Taint>, String> {
+    let node = find(nodes, name)?;
+    Ok(node
+        .spec
+        .get_or_insert_with(Default::default)
+        .taints
+        .get_or_insert_with(Vec::new))
+}
+
 /// Applies an edit; returns what kubectl prints.
 ///
 /// # Errors
@@ -164,12 +174,7 @@ pub fn apply(nodes: &mut Vec<Located<Node>>, edit: &NodeEdit) -> Result<String, 
             })
         }
         NodeEdit::Taint(name, taint) => {
-            let node = find(nodes, name)?;
-            let taints = node
-                .spec
-                .get_or_insert_with(Default::default)
-                .taints
-                .get_or_insert_with(Vec::new);
+            let taints = taints_of(nodes, name)?;
             let before = taints.len();
             taints.retain(|t| !(t.key == taint.key && t.effect == taint.effect));
             let modified = taints.len() != before;
@@ -180,12 +185,7 @@ pub fn apply(nodes: &mut Vec<Located<Node>>, edit: &NodeEdit) -> Result<String, 
             ))
         }
         NodeEdit::Untaint(name, key, effect) => {
-            let node = find(nodes, name)?;
-            let taints = node
-                .spec
-                .get_or_insert_with(Default::default)
-                .taints
-                .get_or_insert_with(Vec::new);
+            let taints = taints_of(nodes, name)?;
             let before = taints.len();
             taints.retain(|t| !(t.key == *key && effect.as_ref().is_none_or(|e| *e == t.effect)));
             if taints.len() == before {

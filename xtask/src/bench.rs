@@ -106,26 +106,16 @@ fn wasm_size_budgets() {
         ),
     ];
     for (label, path, budget, _) in &modules {
-        if let Err(err) = print_budget(label, path, *budget) {
+        if let Err(err) = print_budget(label, path, Some(*budget)) {
             warn(&format!("{label}: {err}"));
         }
     }
     // The kubectl module has no budget of its own: the playground loads it when its
     // terminal is first used, and `daemonset-sim/kubectl` runs on it.
+    let label = "kubectl module (the terminal's, loaded on first use)";
     let kubectl = package.join(site::KUBECTL_DIR).join(&wasm);
-    match std::fs::read(&kubectl)
-        .map_err(Error::from)
-        .and_then(|data| {
-            let gzipped = site::gzip_len(&data)?;
-            Ok((len(&data), gzipped))
-        }) {
-        Ok((raw, gzipped)) => println!(
-            "    kubectl module (the terminal's, loaded on first use): {}\n      {}, gzipped {}",
-            relative(&kubectl).display(),
-            cmd::bytes(raw),
-            cmd::bytes(gzipped)
-        ),
-        Err(err) => warn(&format!("kubectl module: {err}")),
+    if let Err(err) = print_budget(label, &kubectl, None) {
+        warn(&format!("{label}: {err}"));
     }
     for (label, _, _, playground) in &modules {
         println!();
@@ -138,25 +128,23 @@ fn wasm_size_budgets() {
     }
 }
 
-/// The length of `data` in bytes.
-fn len(data: &[u8]) -> u64 {
-    u64::try_from(data.len()).unwrap_or(u64::MAX)
-}
-
-/// Prints the raw and gzipped sizes of the module at `path` and whether the gzipped size
-/// is within `budget` bytes.
-fn print_budget(label: &str, path: &Path, budget: u64) -> Result<()> {
+/// Prints the raw and gzipped sizes of the module at `path` and, with a `budget` in bytes,
+/// whether the gzipped size is within it.
+fn print_budget(label: &str, path: &Path, budget: Option<u64>) -> Result<()> {
     let data = std::fs::read(path)
         .map_err(|e| Error::msg(format!("reading {}: {e}", relative(path).display())))?;
     let raw = u64::try_from(data.len()).unwrap_or(u64::MAX);
     let gzipped = site::gzip_len(&data)?;
-    let verdict = if gzipped <= budget { "met" } else { "NOT met" };
     println!("    {label}: {}", relative(path).display());
+    let verdict = budget.map(|budget| {
+        let met = if gzipped <= budget { "met" } else { "NOT met" };
+        format!(", budget <= {} KB gzipped: {met}", budget / 1000)
+    });
     println!(
-        "      {}, gzipped {}, budget <= {} KB gzipped: {verdict}",
+        "      {}, gzipped {}{}",
         cmd::bytes(raw),
         cmd::bytes(gzipped),
-        budget / 1000
+        verdict.unwrap_or_default()
     );
     Ok(())
 }

@@ -1,14 +1,14 @@
 //! Errors and warnings about input, each pointing at a file, a line and column where known,
 //! and a field path.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A problem found in the input: an error that stops simulation, or a warning that does not.
 ///
 /// Lines and columns are 1-based. `path` is the field path inside the object
 /// (`spec.template.spec.tolerations[0].effect`), empty when the problem is not about a field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Diagnostic {
     /// The file name as given (`-` for standard input).
@@ -77,6 +77,24 @@ impl fmt::Display for Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_back_what_it_writes_as_json() {
+        let at = Diagnostic {
+            file: "cluster.yaml".into(),
+            line: Some(7),
+            column: None,
+            path: "spec.taints[0].effect".into(),
+            message: "Unsupported value".into(),
+        };
+        let json = serde_json::to_string(&at).unwrap_or_default();
+        let back: Option<Diagnostic> = serde_json::from_str(&json).ok();
+        assert_eq!(back.as_ref(), Some(&at), "{json}");
+        assert_eq!(
+            back.map(|d| d.to_string()).as_deref(),
+            Some("cluster.yaml:7: spec.taints[0].effect: Unsupported value")
+        );
+    }
 
     #[test]
     fn utf8_points_at_the_first_byte_that_is_not() {

@@ -9,9 +9,8 @@
 //! typed while it loads wait for it, in order.
 
 use super::analysis::{CLUSTER_FILE, DS_FILE};
-use daemonset_sim::manifest::Manifests;
+use daemonset_sim::manifest::{Diagnostic, Manifests};
 use js_sys::{Function, Promise, Reflect, Uint8Array};
-use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
@@ -72,9 +71,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
     let session = use_mut_ref(|| None::<Promise>);
     let transcript = use_mut_ref(String::new);
     // Counts new sessions, so that the output of a command from an older one is dropped.
-    let generation = use_mut_ref(|| Cell::new(0u64));
+    let generation = use_mut_ref(|| 0u64);
     // Commands asked for and not answered yet (the first waits for the module to load).
-    let waiting = use_mut_ref(|| Cell::new(0usize));
+    let waiting = use_mut_ref(|| 0usize);
     let redraw = use_force_update();
     let line = use_state(String::new);
     {
@@ -87,7 +86,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let cluster = Rc::as_ptr(&props.manifests) as usize;
         use_effect_with(cluster, move |_| {
             *session.borrow_mut() = None;
-            generation.borrow().set(generation.borrow().get() + 1);
+            *generation.borrow_mut() += 1;
             if !transcript.borrow().is_empty() {
                 transcript.borrow_mut().clear();
                 redraw.force_update();
@@ -118,8 +117,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 .get_or_insert_with(|| start_session(loader, &daemon_set, &cluster, &edits))
                 .clone();
             let files = files_for(&command, &daemon_set, &cluster);
-            let asked_in = generation.borrow().get();
-            waiting.borrow().set(waiting.borrow().get() + 1);
+            let asked_in = *generation.borrow();
+            *waiting.borrow_mut() += 1;
             redraw.force_update();
             let (transcript, generation, waiting, redraw) = (
                 transcript.clone(),
@@ -132,10 +131,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     Ok(session) => run_command(&session, &command, &files),
                     Err(e) => error_text(&e),
                 };
-                waiting
-                    .borrow()
-                    .set(waiting.borrow().get().saturating_sub(1));
-                if generation.borrow().get() == asked_in {
+                *waiting.borrow_mut() -= 1;
+                if *generation.borrow() == asked_in {
                     let mut text = transcript.borrow_mut();
                     text.push_str(&prompt);
                     text.push_str(&reply);
@@ -208,7 +205,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
             <p class="hint">{ "The commands of the study guide, answered as kubectl would on the cluster above (a session of its own, restarted when the text changes; " }<code>{ "apply -f daemonset.yaml" }</code>{ " reads the DaemonSet editor)." }</p>
             <p class="examples">{ for examples }</p>
             <pre class="transcript" ref={output} data-terminal="output" aria-live="polite">{ transcript.borrow().clone() }</pre>
-            if waiting.borrow().get() > 0 {
+            if *waiting.borrow() > 0 {
                 <p class="hint" data-terminal="waiting">{ "Running… (the first command loads the kubectl emulator)" }</p>
             }
             <form onsubmit={on_submit}>
@@ -279,27 +276,10 @@ fn error_text(error: &JsValue) -> String {
         .and_then(|m| m.as_string())
         .or_else(|| error.as_string())
         .unwrap_or_else(|| "the kubectl module could not be loaded".to_owned());
-    let parsed: serde_json::Value = serde_json::from_str(&message).unwrap_or_default();
-    let Some(errors) = parsed["errors"].as_array() else {
-        return format!("error: {message}\n");
-    };
-    let mut text = String::new();
-    for e in errors {
-        text.push_str(e["file"].as_str().unwrap_or_default());
-        if let Some(line) = e["line"].as_u64() {
-            text.push_str(&format!(":{line}"));
-            if let Some(column) = e["column"].as_u64() {
-                text.push_str(&format!(":{column}"));
-            }
-        }
-        let path = e["path"].as_str().unwrap_or_default();
-        if !path.is_empty() {
-            text.push_str(&format!(": {path}"));
-        }
-        text.push_str(&format!(
-            ": {}\n",
-            e["message"].as_str().unwrap_or_default()
-        ));
+    // Input errors come as `{"errors": [...]}`, each shown as the CLI shows it.
+    let thrown: serde_json::Value = serde_json::from_str(&message).unwrap_or_default();
+    match serde_json::from_value::<Vec<Diagnostic>>(thrown["errors"].clone()) {
+        Ok(errors) => errors.iter().map(|e| format!("{e}\n")).collect(),
+        Err(_) => format!("error: {message}\n"),
     }
-    text
 }
