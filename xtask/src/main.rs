@@ -15,6 +15,8 @@ mod serve;
 mod site;
 mod test;
 mod tools;
+mod wasm_binary;
+mod wasm_order;
 mod wasm_size;
 
 use std::fmt;

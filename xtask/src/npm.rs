@@ -8,22 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cmd::{self, ok, step};
-use crate::site::{self, relative, WEB_WASM_STEM};
+use crate::site::{self, relative};
 use crate::tools;
 use crate::{Context, Error, Result};
-
-/// The binaryen release whose `wasm-opt` handles what current Rust emits.
-const BINARYEN: &str = "binaryen@132";
-
-/// The wasm features rustc's output uses, which wasm-opt must be told about.
-const WASM_FEATURES: [&str; 6] = [
-    "--enable-bulk-memory",
-    "--enable-sign-ext",
-    "--enable-nontrapping-float-to-int",
-    "--enable-mutable-globals",
-    "--enable-reference-types",
-    "--enable-multivalue",
-];
 
 /// The package's hand-written files, copied from `web/npm/`.
 const HAND_WRITTEN: [&str; 6] = [
@@ -51,41 +38,6 @@ fn files() -> impl Iterator<Item = &'static str> {
     HAND_WRITTEN.into_iter().chain(BUILT)
 }
 
-/// Where npm tools used by the build and tests are installed once.
-pub fn tools_dir() -> PathBuf {
-    cmd::target_dir().join("npm-tools")
-}
-
-/// Installs `spec` (e.g. `typescript@5`) under [`tools_dir`] unless `bin` is there already.
-pub fn ensure_npm_tool(spec: &str, bin: &str) -> Result<PathBuf> {
-    let dir = tools_dir();
-    let exe = dir.join("node_modules").join(".bin").join(bin);
-    if exe.is_file() {
-        ok(&format!("{spec} installed in {}", relative(&dir).display()));
-        return Ok(exe);
-    }
-    if cmd::which("npm").is_none() {
-        return Err(Error::msg(
-            "npm is needed to build the npm package; install Node.js (Debian: apt-get install -y nodejs npm)",
-        ));
-    }
-    fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
-    cmd::run(
-        Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(relative(&dir))
-            .arg(spec),
-    )?;
-    if exe.is_file() {
-        Ok(exe)
-    } else {
-        Err(Error::msg(format!(
-            "{spec} did not install {}",
-            exe.display()
-        )))
-    }
-}
-
 /// The version of the workspace (the package's version).
 fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
@@ -103,8 +55,6 @@ pub fn build() -> Result<PathBuf> {
     fs::create_dir_all(&pkg).context(|| format!("creating {}", pkg.display()))?;
     step("build the wasm module and its bindings");
     site::build_wasm_into(&pkg, &[])?;
-    let wasm = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
-    shrink(&wasm)?;
     step("build the kubectl module (the `kubectl` feature) into kubectl/");
     site::build_wasm_into(&pkg.join(site::KUBECTL_DIR), &["kubectl"])?;
     step("build the playground widget (the `playground` feature) into playground/");
@@ -150,60 +100,6 @@ pub fn build() -> Result<PathBuf> {
         cmd::bytes(size(&tgz)?.0)
     ));
     Ok(tgz)
-}
-
-/// Runs `wasm-opt -Oz` on `wasm` and keeps its output only when it is smaller gzipped
-/// (what is downloaded). The result is cached by the input's content, since wasm-opt takes
-/// minutes on this module.
-fn shrink(wasm: &Path) -> Result<()> {
-    let input = fs::read(wasm).context(|| format!("reading {}", wasm.display()))?;
-    let cache = cmd::target_dir().join("npm-cache");
-    let key = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        input.hash(&mut h);
-        format!("{:016x}", h.finish())
-    };
-    let cached = cache.join(format!("{key}.wasm"));
-    let before = size(wasm)?;
-    if cached.is_file() {
-        fs::copy(&cached, wasm).context(|| format!("copying {}", cached.display()))?;
-        let after = size(wasm)?;
-        ok(&format!(
-            "wasm-opt result cached: {} gzipped (from {})",
-            cmd::bytes(after.1),
-            cmd::bytes(before.1)
-        ));
-        return Ok(());
-    }
-    let wasm_opt = ensure_npm_tool(BINARYEN, "wasm-opt")?;
-    fs::create_dir_all(&cache).context(|| format!("creating {}", cache.display()))?;
-    let optimized = cache.join(format!("{key}.opt.wasm"));
-    step("shrink it with wasm-opt -Oz (a few minutes; cached afterwards)");
-    cmd::run(
-        Command::new(relative(&wasm_opt))
-            .arg("-Oz")
-            .args(WASM_FEATURES)
-            .arg(relative(wasm))
-            .arg("-o")
-            .arg(relative(&optimized)),
-    )?;
-    let after = size(&optimized)?;
-    println!(
-        "    wasm: {} ({} gzipped) from wasm-bindgen, {} ({} gzipped) after wasm-opt",
-        cmd::bytes(before.0),
-        cmd::bytes(before.1),
-        cmd::bytes(after.0),
-        cmd::bytes(after.1)
-    );
-    if after.1 < before.1 {
-        fs::copy(&optimized, &cached).context(|| format!("writing {}", cached.display()))?;
-    } else {
-        ok("wasm-opt's output is larger gzipped; the package keeps the module as built");
-        fs::write(&cached, &input).context(|| format!("writing {}", cached.display()))?;
-    }
-    fs::copy(&cached, wasm).context(|| format!("copying {}", cached.display()))?;
-    Ok(())
 }
 
 /// The size of a file and its gzipped size.
@@ -273,7 +169,7 @@ fn package_json() -> String {
 /// would, copies `tests/npm/` there and runs it with Node's test runner (TypeScript
 /// checks included).
 pub fn test(tgz: &Path) -> Result<()> {
-    let tsc = ensure_npm_tool("typescript@5", "tsc")?;
+    let tsc = tools::ensure_npm_tool("typescript@5", "tsc")?;
     let project = cmd::target_dir().join("npm-test");
     if project.exists() {
         fs::remove_dir_all(&project).context(|| format!("removing {}", project.display()))?;

@@ -10,6 +10,7 @@ use flate2::Compression;
 
 use crate::cmd::{self, step};
 use crate::tools::WASM_TARGET;
+use crate::wasm_order;
 use crate::{Context, Result};
 
 /// The web crate's package name.
@@ -55,14 +56,20 @@ pub fn wasm_build(features: &[&str]) -> Command {
     cargo
 }
 
+/// The module cargo writes for the web crate (the last features built), function names
+/// included.
+pub fn cargo_wasm() -> PathBuf {
+    cmd::target_dir()
+        .join(WASM_TARGET)
+        .join("wasm-release")
+        .join(format!("{WEB_WASM_STEM}.wasm"))
+}
+
 /// Compiles the web crate to wasm with `features` and writes the JS bindings (`--target
 /// web`) into `pkg`.
 pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
     cmd::run(&mut wasm_build(features))?;
-    let wasm = cmd::target_dir()
-        .join(WASM_TARGET)
-        .join("wasm-release")
-        .join(format!("{WEB_WASM_STEM}.wasm"));
+    let wasm = cargo_wasm();
     cmd::run(
         Command::new("wasm-bindgen")
             .args(["--target", "web", "--out-dir"])
@@ -70,6 +77,7 @@ pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
             .arg(relative(&wasm)),
     )?;
     let shipped = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
+    wasm_order::finish(&shipped)?;
     let data = fs::read(&shipped).context(|| format!("reading {}", shipped.display()))?;
     let raw = u64::try_from(data.len()).unwrap_or(u64::MAX);
     let gzipped = gzip_len(&data)?;

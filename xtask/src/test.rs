@@ -206,8 +206,8 @@ fn playground(ctx: &mut Ctx) -> Result<()> {
     if !site.join("pkg").is_dir() {
         site::build()?;
     }
-    npm::ensure_npm_tool("playwright-core@1", "playwright-core")?;
-    let playwright = npm::tools_dir()
+    tools::ensure_npm_tool("playwright-core@1", "playwright-core")?;
+    let playwright = tools::tools_dir()
         .join("node_modules")
         .join("playwright-core");
     let browser = ctx

@@ -3,6 +3,7 @@
 //! Every check prints an `ok:` line when the tool is already there, so a second run installs
 //! nothing and says so.
 
+use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -11,6 +12,19 @@ use crate::{Context, Error, Result};
 
 /// The Rust target the core and the web crate are compiled to for the browser.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The binaryen release whose `wasm-opt` handles what current Rust emits.
+const BINARYEN: &str = "binaryen@132";
+
+/// The wasm features rustc's output uses, which wasm-opt must be told about.
+pub const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-sign-ext",
+    "--enable-nontrapping-float-to-int",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
 
 /// The command a non-root user must run to get Chromium and its WebDriver.
 const APT_CHROMIUM: &str =
@@ -168,4 +182,48 @@ fn is_root() -> bool {
         }
     }
     cmd::output(Command::new("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0")
+}
+
+/// Where npm tools used by the build and tests are installed once.
+pub fn tools_dir() -> PathBuf {
+    cmd::target_dir().join("npm-tools")
+}
+
+/// Installs `spec` (e.g. `typescript@5`) under [`tools_dir`] unless `bin` is there already.
+pub fn ensure_npm_tool(spec: &str, bin: &str) -> Result<PathBuf> {
+    let dir = tools_dir();
+    let exe = dir.join("node_modules").join(".bin").join(bin);
+    if exe.is_file() {
+        ok(&format!(
+            "{spec} installed in {}",
+            crate::site::relative(&dir).display()
+        ));
+        return Ok(exe);
+    }
+    if cmd::which("npm").is_none() {
+        return Err(Error::msg(
+            "npm is needed to build the npm package; install Node.js (Debian: apt-get install -y nodejs npm)",
+        ));
+    }
+    fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
+    cmd::run(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(crate::site::relative(&dir))
+            .arg(spec),
+    )?;
+    if exe.is_file() {
+        Ok(exe)
+    } else {
+        Err(Error::msg(format!(
+            "{spec} did not install {}",
+            exe.display()
+        )))
+    }
+}
+
+/// Makes sure binaryen's `wasm-opt` is installed (see [`ensure_npm_tool`]) and returns its
+/// path.
+pub fn ensure_wasm_opt() -> Result<PathBuf> {
+    ensure_npm_tool(BINARYEN, "wasm-opt")
 }

@@ -1,27 +1,17 @@
 //! What takes the space in a WebAssembly module: its code bytes grouped by crate (and, for
 //! `daemonset_sim`, by module), and its other sections.
 //!
-//! The shipped modules are stripped, so [`build_named`] builds a copy that keeps the `name`
-//! custom section (the mangled Rust symbol of every function), and [`analyse`] reads it:
-//! the binary format is parsed here directly (magic and version, then sections of `id`,
-//! LEB128 size and payload), without a wasm crate.
+//! Cargo builds the modules with their `name` custom section (the mangled Rust symbol of
+//! every function; the build strips it after ordering the functions, see `wasm_order`), and
+//! [`analyse`] reads it with [`wasm_binary::parse`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::cmd;
-use crate::site::{self, relative, WEB_WASM_STEM};
-use crate::tools::WASM_TARGET;
-use crate::{Context, Error, Result};
-
-/// The id of the custom sections (the `name` section is one).
-const CUSTOM: u8 = 0;
-/// The id of the import section.
-const IMPORT: u8 = 2;
-/// The id of the code section.
-const CODE: u8 = 10;
-/// The subsection of the `name` section holding function names.
-const FUNCTION_NAMES: u8 = 1;
+use crate::site::{self, relative};
+use crate::wasm_binary::{self, CODE, CUSTOM};
+use crate::{Context, Result};
 
 /// The group of the crates `core`, `alloc` and `std`.
 pub const STD: &str = "Rust standard library";
@@ -71,22 +61,13 @@ pub struct Breakdown {
     pub sections_gzipped: BTreeMap<String, u64>,
 }
 
-/// Builds the web crate for wasm as the shipped module is built, but with symbol names
-/// kept (`strip = false`), into `target/size`; with `playground`, the playground's module.
-/// Returns the path of the module, which the next build overwrites.
+/// Builds the web crate for wasm as the shipped module is built (cargo keeps the function
+/// names; the shipped module loses them after `wasm-bindgen`); with `playground`, the
+/// playground's module. Returns the path of the module, which the next build overwrites.
 pub fn build_named(playground: bool) -> Result<PathBuf> {
-    let dir = cmd::target_dir().join("size");
     let features: &[&str] = if playground { &["playground"] } else { &[] };
-    let mut cargo = site::wasm_build(features);
-    cargo
-        .current_dir(cmd::workspace_root())
-        .env("CARGO_PROFILE_WASM_RELEASE_STRIP", "false")
-        .env("CARGO_TARGET_DIR", relative(&dir));
-    cmd::run(&mut cargo)?;
-    Ok(dir
-        .join(WASM_TARGET)
-        .join("wasm-release")
-        .join(format!("{WEB_WASM_STEM}.wasm")))
+    cmd::run(&mut site::wasm_build(features))?;
+    Ok(site::cargo_wasm())
 }
 
 /// Reads `wasm` (a module built with names, see [`build_named`]) and prints what takes the
@@ -191,48 +172,20 @@ fn percent(part: u64, total: u64) -> f64 {
 /// LEB128 size in front of it, so the groups add up to the code section less the function
 /// count at its start.
 pub fn analyse(data: &[u8]) -> Result<Breakdown> {
-    let mut r = Reader::new(data);
-    if r.take(4)? != b"\0asm" {
-        return Err(Error::msg("not a wasm module (bad magic)"));
-    }
-    r.take(4)?; // version
-    let mut imported_functions = 0;
-    let mut bodies: Vec<&[u8]> = Vec::new();
-    let mut names: BTreeMap<u32, String> = BTreeMap::new();
+    let wasm = wasm_binary::parse(data)?;
+    let bodies = &wasm.bodies;
     let mut sections: BTreeMap<String, u64> = BTreeMap::new();
     let mut sections_gzipped: BTreeMap<String, u64> = BTreeMap::new();
     let mut code = 0;
     let mut custom = 0;
-    while !r.done() {
-        let start = r.pos;
-        let id = r.byte()?;
-        let size = r.leb()?;
-        let payload = r.take(to_usize(size)?)?;
-        let mut p = Reader::new(payload);
-        match id {
-            CODE => {
-                code = u64::from(size);
-                let count = p.leb()?;
-                for _ in 0..count {
-                    let start = p.pos;
-                    let len = p.leb()?;
-                    p.take(to_usize(len)?)?;
-                    bodies.push(&payload[start..p.pos]);
-                }
-            }
-            CUSTOM => {
-                let name = p.name()?;
-                if name == "name" {
-                    names = function_names(&mut p)?;
-                }
-                custom += len64(r.pos - start);
-            }
-            _ => {
-                if id == IMPORT {
-                    imported_functions = count_imported_functions(&mut p)?;
-                }
-                *sections.entry(section_name(id)).or_default() += u64::from(size);
-                let gzipped = site::gzip_len(payload)?;
+    for section in &wasm.sections {
+        let size = len64(section.payload.len());
+        match section.id {
+            CODE => code = size,
+            CUSTOM => custom += len64(section.bytes.len()),
+            id => {
+                *sections.entry(section_name(id)).or_default() += size;
+                let gzipped = site::gzip_len(section.payload)?;
                 *sections_gzipped.entry(section_name(id)).or_default() += gzipped;
             }
         }
@@ -244,11 +197,7 @@ pub fn analyse(data: &[u8]) -> Result<Breakdown> {
     let mut owners: Vec<(String, Option<String>)> = Vec::with_capacity(bodies.len());
     for (i, body) in bodies.iter().enumerate() {
         let bytes = len64(body.len());
-        let index = u32::try_from(i)
-            .ok()
-            .and_then(|i| i.checked_add(imported_functions))
-            .ok_or_else(|| Error::msg("too many functions"))?;
-        let (krate, module) = match names.get(&index) {
+        let (krate, module) = match wasm.body_name(i) {
             Some(name) => {
                 named += 1;
                 group(&format!("{:#}", rustc_demangle::demangle(name)))
@@ -320,60 +269,6 @@ fn section_name(id: u8) -> String {
         _ => return format!("section {id}"),
     };
     format!("{name} section")
-}
-
-/// Reads the import section's payload and counts the imported functions (kind 0), which
-/// come first in the function index space.
-fn count_imported_functions(p: &mut Reader<'_>) -> Result<u32> {
-    let count = p.leb()?;
-    let mut functions = 0;
-    for _ in 0..count {
-        p.name()?; // module
-        p.name()?; // field
-        match p.byte()? {
-            0 => {
-                p.leb()?; // type index
-                functions += 1;
-            }
-            1 => {
-                p.byte()?; // reference type
-                p.limits()?;
-            }
-            2 => p.limits()?,
-            3 => {
-                p.byte()?; // value type
-                p.byte()?; // mutability
-            }
-            4 => {
-                p.byte()?; // attribute
-                p.leb()?; // type index
-            }
-            kind => return Err(Error::msg(format!("unknown import kind {kind}"))),
-        }
-    }
-    Ok(functions)
-}
-
-/// Reads the `name` section's payload (after its name) and returns the function names
-/// (subsection 1) by function index; other subsections are skipped.
-fn function_names(p: &mut Reader<'_>) -> Result<BTreeMap<u32, String>> {
-    let mut names = BTreeMap::new();
-    while !p.done() {
-        let id = p.byte()?;
-        let size = p.leb()?;
-        let payload = p.take(to_usize(size)?)?;
-        if id != FUNCTION_NAMES {
-            continue;
-        }
-        let mut s = Reader::new(payload);
-        let count = s.leb()?;
-        for _ in 0..count {
-            let index = s.leb()?;
-            let name = s.name()?;
-            names.insert(index, name);
-        }
-    }
-    Ok(names)
 }
 
 /// The group of a demangled function name (as `{:#}` prints it, without hashes): its crate
@@ -455,166 +350,10 @@ fn len64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
-/// A size read from the binary as `usize`.
-fn to_usize(n: u32) -> Result<usize> {
-    usize::try_from(n).map_err(|_| Error::msg("size does not fit in memory"))
-}
-
-/// A cursor over wasm bytes; every read fails cleanly at the end of the input.
-struct Reader<'a> {
-    /// The bytes being read.
-    data: &'a [u8],
-    /// The offset of the next byte.
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    /// A reader at the start of `data`.
-    fn new(data: &'a [u8]) -> Self {
-        Reader { data, pos: 0 }
-    }
-
-    /// True when every byte was read.
-    fn done(&self) -> bool {
-        self.pos >= self.data.len()
-    }
-
-    /// The next `n` bytes.
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&end| end <= self.data.len())
-            .ok_or_else(|| Error::msg(format!("unexpected end of data at offset {}", self.pos)))?;
-        let bytes = &self.data[self.pos..end];
-        self.pos = end;
-        Ok(bytes)
-    }
-
-    /// The next byte.
-    fn byte(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    /// An unsigned LEB128 number of at most 32 bits.
-    fn leb(&mut self) -> Result<u32> {
-        let mut value: u64 = 0;
-        for shift in (0..35).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return u32::try_from(value).map_err(|_| Error::msg("LEB128 number too large"));
-            }
-        }
-        Err(Error::msg("LEB128 number too long"))
-    }
-
-    /// An unsigned LEB128 number of at most 64 bits (limits of 64-bit memories).
-    fn leb64(&mut self) -> Result<u64> {
-        let mut value: u64 = 0;
-        for shift in (0..70).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
-            if b & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(Error::msg("LEB128 number too long"))
-    }
-
-    /// A name: a LEB128 length and that many UTF-8 bytes.
-    fn name(&mut self) -> Result<String> {
-        let len = self.leb()?;
-        let bytes = self.take(to_usize(len)?)?;
-        Ok(String::from_utf8_lossy(bytes).into_owned())
-    }
-
-    /// Table or memory limits: flags, a minimum, a maximum when flag 1 is set, and a page
-    /// size exponent when flag 8 is set.
-    fn limits(&mut self) -> Result<()> {
-        let flags = self.byte()?;
-        self.leb64()?;
-        if flags & 1 != 0 {
-            self.leb64()?;
-        }
-        if flags & 8 != 0 {
-            self.leb()?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A length that fits in one LEB128 byte, as the tiny test module needs.
-    fn byte_len(n: usize) -> u8 {
-        u8::try_from(n)
-            .ok()
-            .filter(|&b| b < 0x80)
-            .expect("test lengths fit in one LEB128 byte")
-    }
-
-    /// `s` as a wasm name: its length, then its bytes.
-    fn name(s: &str) -> Vec<u8> {
-        let mut v = vec![byte_len(s.len())];
-        v.extend_from_slice(s.as_bytes());
-        v
-    }
-
-    /// A section (or `name` subsection): `id`, its size, and `payload`.
-    fn section(id: u8, payload: &[u8]) -> Vec<u8> {
-        let mut v = vec![id, byte_len(payload.len())];
-        v.extend_from_slice(payload);
-        v
-    }
-
-    /// A module with one imported function (index 0), two functions (indexes 1 and 2,
-    /// bodies of 5 and 3 bytes), a data section of 7 bytes, and names for the two
-    /// functions, the `name` section last.
-    fn module() -> Vec<u8> {
-        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-        // One type: () -> ().
-        wasm.extend(section(1, &[1, 0x60, 0, 0]));
-        // Import env.f, a function of type 0.
-        let mut import = vec![1];
-        import.extend(name("env"));
-        import.extend(name("f"));
-        import.extend([0, 0]);
-        wasm.extend(section(2, &import));
-        // Two functions of type 0.
-        wasm.extend(section(3, &[2, 0, 0]));
-        // Bodies: no locals, then instructions.
-        let first = [0, 0x01, 0x01, 0x01, 0x0b]; // nop nop nop end
-        let second = [0, 0x10, 0x00]; // call 0 (no end: the parser does not care)
-        let mut code = vec![2, 5];
-        code.extend(first);
-        code.push(3);
-        code.extend(second);
-        wasm.extend(section(10, &code));
-        wasm.extend(section(11, &[0; 7]));
-        // The name section: a module name subsection (skipped), then function names.
-        let mut names = vec![2];
-        names.push(1);
-        names.extend(name("_ZN13daemonset_sim8manifest4read17h0123456789abcdefE"));
-        names.push(2);
-        names.extend(name("_ZN4core3fmt5write17h0123456789abcdefE"));
-        let mut custom = name("name");
-        custom.extend(section(0, &name("m")));
-        custom.extend(section(1, &names));
-        wasm.extend(section(0, &custom));
-        wasm
-    }
-
-    /// Where the `name` section of [`module`] starts (it is last): 2 bytes (id and size)
-    /// before its name.
-    fn name_section_start(wasm: &[u8]) -> usize {
-        wasm.windows(5)
-            .position(|w| w == b"\x04name")
-            .expect("the test module has a name section")
-            - 2
-    }
+    use crate::wasm_binary::tests::{module, name_section_start};
 
     #[test]
     fn groups_code_bytes_by_crate_and_module() {
@@ -662,13 +401,6 @@ mod tests {
         assert_eq!(b.named, 0);
         assert_eq!(b.crates, vec![(OTHER.to_owned(), 10)]);
         assert!(b.modules.is_empty());
-    }
-
-    #[test]
-    fn rejects_bad_input() {
-        let wasm = module();
-        assert!(analyse(&wasm[..wasm.len() - 3]).is_err());
-        assert!(analyse(b"nope").is_err());
     }
 
     #[test]
