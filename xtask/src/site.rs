@@ -53,7 +53,39 @@ pub fn wasm_build(features: &[&str]) -> Command {
     if !features.is_empty() {
         cargo.arg("--features").arg(features.join(","));
     }
+    cargo.env("CARGO_ENCODED_RUSTFLAGS", rustflags_without_machine_paths());
     cargo
+}
+
+/// The Rust flags of the shipped wasm build: the user's (`CARGO_ENCODED_RUSTFLAGS` or
+/// `RUSTFLAGS`), then each registry source directory under cargo's home remapped to
+/// `crates`. The module names the files of its panic locations; without the remapping
+/// those are paths of the machine that built it (`/home/USER/.cargo/registry/...`), and
+/// two machines would build different modules.
+fn rustflags_without_machine_paths() -> String {
+    let mut flags: Vec<String> = match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        Ok(encoded) => encoded
+            .split('\x1f')
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Err(_) => std::env::var("RUSTFLAGS")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+    };
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    if let Some(Ok(entries)) = home.map(|h| fs::read_dir(h.join("registry").join("src"))) {
+        let mut registries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        registries.sort();
+        for dir in registries {
+            flags.push(format!("--remap-path-prefix={}=crates", dir.display()));
+        }
+    }
+    flags.join("\x1f")
 }
 
 /// The module cargo writes for the web crate (the last features built), function names
