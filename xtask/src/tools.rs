@@ -201,9 +201,10 @@ pub fn ensure_npm_tool(spec: &str, bin: &str) -> Result<PathBuf> {
         return Ok(exe);
     }
     if cmd::which("npm").is_none() {
-        return Err(Error::msg(
-            "npm is needed to build the npm package; install Node.js (Debian: apt-get install -y nodejs npm)",
-        ));
+        return Err(Error::msg(format!(
+            "npm is needed to install {spec} (the wasm build and the tests use npm tools); \
+             install Node.js (Debian: apt-get install -y nodejs npm)"
+        )));
     }
     fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
     cmd::run(
