@@ -13,7 +13,7 @@ pub mod lessons;
 pub mod lint;
 pub mod manifest;
 pub mod order;
-pub mod parallel;
+pub use daemonset_sim_text::parallel;
 pub mod placement;
 pub mod quantity;
 pub mod rollout;

@@ -127,6 +127,8 @@ fn clippy_wasm(_: &mut Ctx) -> Result<()> {
         "-p",
         "daemonset-sim",
         "-p",
+        "daemonset-sim-text",
+        "-p",
         "daemonset-sim-web",
         "--features",
         "daemonset-sim-web/playground,daemonset-sim-web/kubectl",

@@ -4,18 +4,16 @@
 //! `kubectl get nodes -o yaml` prints them. DaemonSets, Nodes, Pods, PriorityClasses and
 //! Namespaces become k8s-openapi objects; other kinds are skipped with a warning.
 
-pub mod block;
 pub mod decode;
 pub mod diagnostic;
 pub mod document;
 pub mod locate;
 pub mod path;
 pub mod read;
-pub mod split;
-pub mod tree;
 pub mod typed;
 pub mod validate;
 
+pub use daemonset_sim_text::{block, split, tree};
 pub use diagnostic::{utf8, Diagnostic};
 pub use path::FieldPath;
 pub use read::{read, read_for_placement, Source};

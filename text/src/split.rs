@@ -285,7 +285,7 @@ impl NodeDetail {
 
 /// Fields of Nodes that placement, rollouts and node cards never read, on top of
 /// [`UNUSED_FIELDS`]; only `kubectl describe node` and `-o yaml` show them. Skipped by
-/// [`super::read::read_for_placement`].
+/// `read_for_placement` (in the core).
 pub const NODE_FIELDS_PLACEMENT_SKIPS: &[(&str, &str)] = &[
     ("metadata:", "managedFields:"),
     ("metadata:", "annotations:"),
@@ -358,7 +358,7 @@ pub fn without_fields(item: &str, indent: usize, fields: &[(&str, &str)]) -> Opt
 }
 
 /// Keys of a Node's `status.conditions` entries that placement never reads (it reads
-/// `type` and `status`); skipped by [`super::read::read_for_placement`].
+/// `type` and `status`); skipped by `read_for_placement` (in the core).
 const CONDITION_DETAILS: [&str; 4] = [
     "lastHeartbeatTime:",
     "lastTransitionTime:",

@@ -567,12 +567,12 @@ mod tests {
 mod properties {
     use super::tests::agrees;
     use super::{read_item, Tree};
-    use crate::manifest::split::NodeDetail;
+    use crate::split::NodeDetail;
     use proptest::prelude::*;
 
     /// A node as `kubectl get nodes -o yaml` lists it (the fixture's comment lines left out).
     fn node_item() -> String {
-        include_str!("../../../tests/fixtures/kubectl-node-item.yaml")
+        include_str!("../../tests/fixtures/kubectl-node-item.yaml")
             .lines()
             .filter(|l| !l.starts_with('#'))
             .map(|l| format!("{l}\n"))
