@@ -169,6 +169,17 @@ test("kubectl lives in its own entry point, so the main module stays small", () 
   assert.ok(pkg.exports["./kubectl"]);
 });
 
+test("the package's modules name no path of the machine that built them", () => {
+  for (const file of ["daemonset_sim_web_bg.wasm", "kubectl/daemonset_sim_web_bg.wasm", "playground/daemonset_sim_web_bg.wasm"]) {
+    const wasm = readFileSync(new URL(`node_modules/daemonset-sim/${file}`, here)).toString("latin1");
+    // Panic locations name the dependencies' files: as `crates/NAME-VERSION/src/...`.
+    assert.match(wasm, /crates\/serde_json-[0-9.]+\/src\//, file);
+    for (const machine of ["/.cargo/", "/home/", "/root/", "/registry/src/"]) {
+      assert.ok(!wasm.includes(machine), `${file} contains ${machine}`);
+    }
+  }
+});
+
 test("a kubectl session keeps the cluster between commands", () => {
   const k = kubectl(CLUSTER);
   assert.ok(k instanceof KubectlSession);

@@ -202,7 +202,7 @@ fn signature(body: &[u8]) -> [u64; HASHES] {
 }
 
 /// SplitMix64's finalizer: a fast, well-spread permutation of 64-bit values.
-fn mix(mut z: u64) -> u64 {
+const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
@@ -216,10 +216,7 @@ const SEEDS: [u64; HASHES] = {
     let mut i = 0;
     while i < HASHES {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        seeds[i] = z ^ (z >> 31);
+        seeds[i] = mix(state);
         i += 1;
     }
     seeds
