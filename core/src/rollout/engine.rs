@@ -978,8 +978,10 @@ impl<'m> Engine<'m> {
             observed_generation: self.observed,
             ..Status::default()
         };
+        // A slice, as in `manage`: indexing it is no call.
+        let nodes: &[EngineNode] = &self.nodes;
         for &i in &self.order {
-            let node = &self.nodes[i];
+            let node = &nodes[i];
             if !node.present {
                 continue;
             }
