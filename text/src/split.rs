@@ -367,7 +367,7 @@ const CONDITION_DETAILS: [&str; 4] = [
 ];
 
 /// A copy of a Node list item whose `status.conditions` entries keep only what placement
-/// reads: the values of [`CONDITION_DETAILS`] are dropped (a key on an entry's `- ` line
+/// reads: the values of `CONDITION_DETAILS` are dropped (a key on an entry's `- ` line
 /// stays, with a null value). Block style as kubectl prints it; `None` when there is
 /// nothing to drop.
 pub fn without_condition_details(item: &str, indent: usize) -> Option<String> {

@@ -4,7 +4,7 @@
 //! Every object, YAML or JSON, whole document or list item, is decoded by this one
 //! deserializer, so the (large) `Deserialize` code of each Kubernetes type exists once in
 //! the program rather than once per reader and wrapper. YAML and JSON are both read into
-//! the same [`Tree`] first.
+//! the same [`Tree`](super::tree::Tree) first.
 
 use super::path::{FieldPath, Segment};
 use super::tree::Tree as Value;
