@@ -62,6 +62,12 @@ async function open(url = base, context) {
 
 const attr = (page, selector, name) => page.getAttribute(selector, name);
 
+// Starts the update a user starts most: a new fluentd image, from the update box.
+async function startUpdate(page) {
+  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
+  await page.click('[data-action="start-update"]');
+}
+
 test("the guide's first example on the sample cluster shows where pods land, and why not", async () => {
   const started = Date.now();
   const { page, ctx } = await open();
@@ -155,8 +161,7 @@ test("an error marker sits at the line and column the error reports", async () =
 
 test("an update steps forward to the end and back", async () => {
   const { page, ctx } = await open();
-  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
-  await page.click('[data-action="start-update"]');
+  await startUpdate(page);
   await page.waitForSelector('[data-rollout-outcome="running"]');
   let steps = 0;
   while ((await attr(page, "[data-rollout-outcome]", "data-rollout-outcome")) === "running") {
@@ -180,8 +185,7 @@ test("an update steps forward to the end and back", async () => {
 
 test("a node going NotReady mid-rollout is simulated from that moment", async () => {
   const { page, ctx } = await open();
-  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
-  await page.click('[data-action="start-update"]');
+  await startUpdate(page);
   await page.click('[data-action="step-forward"]');
   await page.click('[data-node="worker-2"] [data-action="notready"]');
   await page.waitForSelector('[data-faults="list"]');
@@ -256,8 +260,7 @@ test("usable by keyboard alone: start an update, step through it, scrub the time
 test("every control has an accessible name, and no id is used twice", async () => {
   const { page, ctx } = await open();
   // With an update running and the template editor open, so that their controls exist too.
-  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
-  await page.click('[data-action="start-update"]');
+  await startUpdate(page);
   await page.click('[data-action="edit-template"]');
   await page.waitForSelector('[data-editor="updated"]');
   const unnamed = await page.evaluate(() => {
@@ -352,8 +355,7 @@ test("a share link carries node edits and faults, and reloads into the same roll
   await page.waitForSelector('[data-node="control-plane-1"]', { state: "detached" });
   await page.click('[data-action="add-node"]');
   await page.waitForSelector('[data-node="new-node-1"][data-pod="running"]');
-  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
-  await page.click('[data-action="start-update"]');
+  await startUpdate(page);
   await page.click('[data-action="step-forward"]');
   await page.click('[data-node="worker-2"] [data-action="notready"]');
   await page.waitForSelector('[data-faults="list"]');
@@ -394,8 +396,7 @@ test("a share link carries node edits and faults, and reloads into the same roll
 
 test("faults from a card change the rollout: a deleted pod, a drain, a NoExecute taint", async () => {
   const { page, ctx } = await open();
-  await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
-  await page.click('[data-action="start-update"]');
+  await startUpdate(page);
   await page.click('[data-action="step-forward"]');
   const [, from, to] = (await page.textContent(".strategy")).match(/revision (\w+) → (\w+)/);
   const steps = Number(await attr(page, 'input[aria-label="Timeline"]', "max"));
@@ -740,8 +741,7 @@ test("screenshots: light and dark, wide and narrow", async () => {
   for (const shot of shots) {
     const ctx = await browser.newContext({ colorScheme: shot.colorScheme, viewport: shot.viewport });
     const { page } = await open(base, ctx);
-    await page.fill('input[aria-label="CONTAINER=IMAGE"]', "fluentd=fluentd:v1.15");
-    await page.click('[data-action="start-update"]');
+    await startUpdate(page);
     for (let i = 0; i < 3; i++) await page.click('[data-action="step-forward"]');
     await page.screenshot({ path: join(SITE, "..", `playground-${shot.name}.png`), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
