@@ -2,13 +2,23 @@
 // request of the page's own origin is answered from the cache when it can be, and
 // refreshed from the network in the background (stale-while-revalidate), so a new
 // version shows on the next visit.
-const CACHE = "daemonset-sim-v3";
-const SHELL = ["./", "./index.html", "./style.css", "./playground.css", "./manifest.webmanifest", "./icon.svg",
-  "./pkg/daemonset_sim_web.js", "./pkg/daemonset_sim_web_bg.wasm",
-  "./pkg/kubectl/daemonset_sim_web.js", "./pkg/kubectl/daemonset_sim_web_bg.wasm"];
+const CACHE = "daemonset-sim-v4";
+const SHELL = ["./", "./index.html", "./style.css", "./playground.css", "./manifest.webmanifest", "./icon.svg"];
+
+// The modules and their scripts (the playground's two parts, its snippets, the kubectl
+// module) are listed by the build in pkg/files.json.
+async function moduleFiles() {
+  const response = await fetch("./pkg/files.json", { cache: "no-cache" });
+  if (!response.ok) throw new Error("pkg/files.json: HTTP " + response.status);
+  return (await response.json()).map((file) => "./pkg/" + file);
+}
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    Promise.all([caches.open(CACHE), moduleFiles()])
+      .then(([cache, files]) => cache.addAll([...SHELL, ...files]))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener("activate", (event) => {

@@ -482,7 +482,55 @@ test("after the first visit the page works offline", async () => {
   await page.reload();
   await page.waitForSelector("[data-desired]");
   assert.equal(await attr(page, "[data-desired]", "data-desired"), "3");
+  // An update runs on the module's second part, kept for offline use too.
+  await startUpdate(page);
+  await page.waitForSelector('[data-rollout-outcome="running"]');
   await ctx.close();
+});
+
+test("the module's second part is fetched after the first render, and an update started before it arrives still runs", async () => {
+  // Without the service worker, which copies every module for offline use once the app is up.
+  const ctx = await browser.newContext({ serviceWorkers: "block" });
+  const page = await ctx.newPage();
+  // When the verdicts first show, in the page's clock.
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector("[data-desired]")) {
+        window.renderedAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  // The first render's own functions are all in the first part: the page renders before
+  // the second part is asked for.
+  await page.goto(base);
+  await page.waitForSelector("[data-desired]");
+  const { renderedAt, requestedAt } = await page.evaluate(async () => {
+    const rest = () => performance.getEntriesByType("resource").find((e) => e.name.endsWith("/daemonset_sim_web_rest.wasm"));
+    while (!rest()) await new Promise((done) => setTimeout(done, 20));
+    return { renderedAt: window.renderedAt, requestedAt: rest().startTime };
+  });
+  assert.ok(renderedAt < requestedAt, `rendered at ${renderedAt} ms, second part requested at ${requestedAt} ms`);
+  await ctx.close();
+
+  // A slow network: the update is started while the second part is still on its way; the
+  // page loads it at once instead of failing, and the rollout runs.
+  const slow = await browser.newContext({ serviceWorkers: "block" });
+  await slow.route("**/daemonset_sim_web_rest.wasm", async (route) => {
+    await new Promise((done) => setTimeout(done, 1500));
+    await route.continue();
+  });
+  const slowPage = await slow.newPage();
+  slowPage.on("pageerror", (e) => consoleErrors.push(String(e)));
+  await slowPage.goto(base);
+  await slowPage.waitForSelector("[data-desired]");
+  await startUpdate(slowPage);
+  await slowPage.waitForSelector('[data-rollout-outcome="running"]');
+  while ((await attr(slowPage, "[data-rollout-outcome]", "data-rollout-outcome")) === "running") {
+    await slowPage.click('[data-action="step-forward"]');
+  }
+  assert.equal(await attr(slowPage, "[data-rollout-outcome]", "data-rollout-outcome"), "complete");
+  await slow.close();
 });
 
 test("nodes are edited in place as kubectl would, and verdicts follow at once", async () => {

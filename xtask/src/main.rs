@@ -9,6 +9,7 @@
 
 mod bench;
 mod cmd;
+mod first_render;
 mod gen;
 mod npm;
 mod serve;
@@ -18,6 +19,7 @@ mod tools;
 mod wasm_binary;
 mod wasm_order;
 mod wasm_size;
+mod wasm_split;
 
 use std::fmt;
 use std::process::ExitCode;

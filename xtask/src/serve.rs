@@ -107,6 +107,14 @@ fn handle(stream: TcpStream, root: &Path) -> Result<()> {
     }
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let status = respond(stream, root, method, target)?;
+    println!("    {method} {target} {status}");
+    Ok(())
+}
+
+/// Answers a request for `target` with a file from `root` (or an error status), then
+/// closes the connection; returns the status sent.
+pub fn respond(stream: TcpStream, root: &Path, method: &str, target: &str) -> Result<u16> {
     let response = if method != "GET" && method != "HEAD" {
         Response::error(405, "Method Not Allowed")
     } else {
@@ -123,12 +131,12 @@ fn handle(stream: TcpStream, root: &Path) -> Result<()> {
             None => Response::error(404, "Not Found"),
         }
     };
-    println!("    {method} {target} {}", response.status);
-    response.write(stream, method == "HEAD")
+    response.write(stream, method == "HEAD")?;
+    Ok(response.status)
 }
 
 /// An HTTP response.
-struct Response {
+pub struct Response {
     /// Status code, e.g. 200.
     status: u16,
     /// Reason phrase, e.g. `OK`.
@@ -140,18 +148,23 @@ struct Response {
 }
 
 impl Response {
-    /// A plain-text error response.
-    fn error(status: u16, reason: &'static str) -> Self {
+    /// A plain-text response.
+    pub fn text(status: u16, reason: &'static str, body: &str) -> Self {
         Response {
             status,
             reason,
             content_type: "text/plain; charset=utf-8",
-            body: format!("{status} {reason}\n").into_bytes(),
+            body: body.as_bytes().to_vec(),
         }
     }
 
+    /// A plain-text error response.
+    fn error(status: u16, reason: &'static str) -> Self {
+        Self::text(status, reason, &format!("{status} {reason}\n"))
+    }
+
     /// Sends the response (without the body for HEAD) and closes the connection.
-    fn write(&self, mut stream: TcpStream, head_only: bool) -> Result<()> {
+    pub fn write(&self, mut stream: TcpStream, head_only: bool) -> Result<()> {
         let header = format!(
             "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
              Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n\

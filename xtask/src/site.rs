@@ -10,7 +10,7 @@ use flate2::Compression;
 
 use crate::cmd::{self, step};
 use crate::tools::WASM_TARGET;
-use crate::wasm_order;
+use crate::{first_render, wasm_order, wasm_split};
 use crate::{Context, Result};
 
 /// The web crate's package name.
@@ -30,7 +30,36 @@ pub fn site_dir() -> PathBuf {
 pub fn build_wasm() -> Result<()> {
     let pkg = site_dir().join("pkg");
     build_wasm_into(&pkg, &["playground"])?;
-    build_wasm_into(&pkg.join(KUBECTL_DIR), &["kubectl"])
+    build_wasm_into(&pkg.join(KUBECTL_DIR), &["kubectl"])?;
+    write_file_list(&pkg)
+}
+
+/// The list of the page's module files the service worker keeps for offline use, in `pkg/`.
+pub const FILE_LIST: &str = "files.json";
+
+/// Writes [`FILE_LIST`] into `pkg`: the paths of the files under it (relative, `/`
+/// separated, sorted), but for the TypeScript declarations, which the page does not load.
+fn write_file_list(pkg: &Path) -> Result<()> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<()> {
+        let entries = fs::read_dir(dir).context(|| format!("reading {}", dir.display()))?;
+        for entry in entries {
+            let entry = entry.context(|| format!("reading {}", dir.display()))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type()?.is_dir() {
+                walk(&entry.path(), &format!("{prefix}{name}/"), out)?;
+            } else if !name.ends_with(".d.ts") && name != FILE_LIST {
+                out.push(format!("{prefix}{name}"));
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(pkg, "", &mut files)?;
+    files.sort();
+    let quoted: Vec<String> = files.iter().map(|f| format!("{f:?}")).collect();
+    let list = pkg.join(FILE_LIST);
+    fs::write(&list, format!("[{}]\n", quoted.join(", ")))
+        .context(|| format!("writing {}", list.display()))
 }
 
 /// The directory of the kubectl module, next to the playground's bindings (the site's
@@ -101,6 +130,14 @@ pub fn cargo_wasm() -> PathBuf {
 /// web`) into `pkg`.
 pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
     cmd::run(&mut wasm_build(features))?;
+    // wasm-bindgen adds to its output directory; snippets of an earlier build would stay.
+    for stale in [pkg.join("snippets"), pkg.join(REST_WASM)] {
+        if stale.is_dir() {
+            fs::remove_dir_all(&stale).context(|| format!("removing {}", stale.display()))?;
+        } else if stale.is_file() {
+            fs::remove_file(&stale).context(|| format!("removing {}", stale.display()))?;
+        }
+    }
     let wasm = cargo_wasm();
     cmd::run(
         Command::new("wasm-bindgen")
@@ -109,17 +146,46 @@ pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
             .arg(relative(&wasm)),
     )?;
     let shipped = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
-    wasm_order::finish(&shipped)?;
-    let data = fs::read(&shipped).context(|| format!("reading {}", shipped.display()))?;
-    let raw = u64::try_from(data.len()).unwrap_or(u64::MAX);
-    let gzipped = gzip_len(&data)?;
-    println!(
-        "    {}: {}, gzipped {}",
-        relative(&shipped).display(),
-        cmd::bytes(raw),
-        cmd::bytes(gzipped)
-    );
+    let mut modules = vec![shipped];
+    if features.contains(&"playground") {
+        modules.push(split_first_render(pkg)?);
+    }
+    for module in &modules {
+        wasm_order::finish(module)?;
+        let data = fs::read(module).context(|| format!("reading {}", module.display()))?;
+        let raw = u64::try_from(data.len()).unwrap_or(u64::MAX);
+        let gzipped = gzip_len(&data)?;
+        println!(
+            "    {}: {}, gzipped {}",
+            relative(module).display(),
+            cmd::bytes(raw),
+            cmd::bytes(gzipped)
+        );
+    }
     Ok(())
+}
+
+/// The file of the playground's functions its first render does not run, next to its
+/// bindings; the page loads it after the first render (`web/src/playground/rest.rs`).
+pub const REST_WASM: &str = "daemonset_sim_web_rest.wasm";
+
+/// Splits the playground's module in `pkg` in two (see `wasm_split`): the functions its
+/// first render runs stay in the module the page loads, the rest go to [`REST_WASM`],
+/// whose path it returns.
+fn split_first_render(pkg: &Path) -> Result<PathBuf> {
+    let shipped = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
+    let wasm = fs::read(&shipped).context(|| format!("reading {}", shipped.display()))?;
+    let ran = first_render::functions_run(&wasm, pkg)?;
+    let parts = wasm_split::split(&wasm, &ran)?;
+    println!(
+        "    {} functions ran in the first render and load with the page, {} load after it \
+         ({} of them reached from the first part through a stub)",
+        parts.kept, parts.moved, parts.stubs
+    );
+    let rest = pkg.join(REST_WASM);
+    fs::write(&shipped, &parts.first).context(|| format!("writing {}", shipped.display()))?;
+    fs::write(&rest, &parts.rest).context(|| format!("writing {}", rest.display()))?;
+    Ok(rest)
 }
 
 /// Copies the static files of `www/` into `target/site/`, next to `pkg/`.
@@ -158,7 +224,7 @@ pub fn dist() -> Result<()> {
 }
 
 /// Copies the files under `from` into `to`, recursively, creating directories as needed.
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     fs::create_dir_all(to).context(|| format!("creating {}", to.display()))?;
     let entries = fs::read_dir(from).context(|| format!("reading {}", from.display()))?;
     for entry in entries {

@@ -12,6 +12,7 @@ mod editor;
 mod faults;
 mod lessons;
 mod presets;
+mod rest;
 mod scenario;
 mod storage;
 mod terminal;
@@ -142,5 +143,6 @@ pub fn mount_playground(
         kubectl,
     };
     yew::Renderer::<App>::with_root_and_props(element, props).render();
+    rest::prefetch();
     Ok(())
 }

@@ -1,0 +1,98 @@
+//! Loading the rest of the playground's module.
+//!
+//! The build splits the shipped module in two (`xtask/src/wasm_split.rs`): the functions
+//! the first render runs, which load with the page, and the rest
+//! (`daemonset_sim_web_rest.wasm`, next to the bindings), which [`prefetch`] fetches once
+//! the first render is done. Until it is there, calling any of its functions goes through
+//! a stub that loads it at once (the JavaScript below, synchronously), so nothing a user
+//! does has to wait for the download to finish, and nothing fails when it has not.
+//!
+//! A module that was not split (the tests' builds) has no `~loaded` export; then both
+//! functions do nothing.
+
+use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
+
+#[wasm_bindgen(inline_js = r#"
+let first = null;
+let compiled = null;
+let fetching = null;
+const restUrl = () => new URL("../../daemonset_sim_web_rest.wasm", import.meta.url);
+const split = () => first !== null && first["~loaded"] !== undefined;
+
+function instantiate(module) {
+  if (first["~loaded"].value) return;
+  new WebAssembly.Instance(module, { p: first });
+  first["~loaded"].value = 1;
+}
+
+export function dsimRestInit(exports) {
+  first = exports;
+}
+
+export function dsimRestPrefetch() {
+  if (!split() || fetching) return;
+  setTimeout(() => {
+    fetching = fetch(restUrl())
+      .then((response) => {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.arrayBuffer();
+      })
+      .then((bytes) => WebAssembly.compile(bytes))
+      .then((module) => {
+        compiled = module;
+        instantiate(module);
+      })
+      .catch(() => {
+        fetching = null;
+      });
+  }, 0);
+}
+
+export function dsimRestLoad() {
+  if (!split() || first["~loaded"].value) return;
+  if (compiled === null) {
+    const request = new XMLHttpRequest();
+    request.open("GET", restUrl(), false);
+    request.overrideMimeType("text/plain; charset=x-user-defined");
+    request.send();
+    if (request.status !== 200 && request.status !== 0) {
+      throw new Error("daemonset-sim: could not load " + restUrl() + ": HTTP " + request.status);
+    }
+    const text = request.responseText;
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+    compiled = new WebAssembly.Module(bytes);
+  }
+  instantiate(compiled);
+}
+"#)]
+extern "C" {
+    /// Hands the module's exports to the loader.
+    #[wasm_bindgen(js_name = dsimRestInit)]
+    fn rest_init(exports: JsValue);
+    /// Schedules the download of the rest, after the running task.
+    #[wasm_bindgen(js_name = dsimRestPrefetch)]
+    fn rest_prefetch();
+    /// Loads the rest now, if it is not loaded yet (the stubs call this import).
+    #[wasm_bindgen(js_name = dsimRestLoad)]
+    fn rest_load();
+}
+
+/// Hands the module's exports to the loader when the module is instantiated, before
+/// anything can call a stub.
+#[wasm_bindgen(start)]
+pub fn start() {
+    rest_init(wasm_bindgen::exports());
+}
+
+/// Schedules the download of the rest of the module, after the running task (the first
+/// render).
+pub fn prefetch() {
+    rest_prefetch();
+}
+
+/// Loads the rest of the module now if it is not loaded yet: before work that needs it
+/// all (an update's rollout), so that the download does not happen in the middle of it.
+pub fn ensure_loaded() {
+    rest_load();
+}

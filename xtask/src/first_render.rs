@@ -1,0 +1,155 @@
+//! Which functions of the playground's module its first render runs: the module,
+//! instrumented by [`wasm_split::instrument`], is loaded by the real page (`www/`) in
+//! headless Chromium, and a script added to the page reports the functions' flags once the
+//! first render is done and the page has settled.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{self, Sender};
+use std::thread;
+use std::time::Duration;
+
+use crate::cmd::{self, step};
+use crate::site::{self, relative};
+use crate::wasm_split::{self, RAN_PREFIX};
+use crate::{serve, tools, Context, Error, Result};
+
+/// Where the page reports the functions that ran.
+const REPORT_PATH: &str = "/~first-render";
+
+/// How long the page may take to render and report.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The script added to the page: waits for the first render (the element with
+/// `data-desired`), then half a second more for what the page does once it is up, and
+/// posts the positions of the functions whose flag is set.
+fn report_script() -> String {
+    format!(
+        r#"<script type="module">
+  const started = performance.now();
+  const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+  while (!document.querySelector("[data-desired]") && performance.now() - started < 60000) await pause(20);
+  await pause(500);
+  const wasm = await (await import("./pkg/{stem}.js")).default();
+  const ran = Object.keys(wasm).filter((k) => k.startsWith("{RAN_PREFIX}") && wasm[k].value === 1);
+  await fetch(".{REPORT_PATH}", {{ method: "POST", body: ran.map((k) => k.slice({skip})).join(",") }});
+</script>
+"#,
+        stem = site::WEB_WASM_STEM,
+        skip = RAN_PREFIX.len()
+    )
+}
+
+/// The positions (among the defined functions) of the functions of `wasm` that the first
+/// render runs. `bindings` is wasm-bindgen's output directory for `wasm` (its JavaScript).
+pub fn functions_run(wasm: &[u8], bindings: &Path) -> Result<BTreeSet<u32>> {
+    let chromium = tools::ensure_chromium()?;
+    let dir = cmd::target_dir().join("first-render");
+    if dir.exists() {
+        fs::remove_dir_all(&dir).context(|| format!("removing {}", dir.display()))?;
+    }
+    site::copy_dir(&cmd::workspace_root().join("www"), &dir)?;
+    let pkg = dir.join("pkg");
+    site::copy_dir(bindings, &pkg)?;
+    let instrumented = wasm_split::instrument(wasm)?;
+    let module = pkg.join(format!("{}_bg.wasm", site::WEB_WASM_STEM));
+    fs::write(&module, instrumented).context(|| format!("writing {}", module.display()))?;
+    let index = dir.join("index.html");
+    let page = fs::read_to_string(&index).context(|| format!("reading {}", index.display()))?;
+    let page = page.replacen("</body>", &format!("{}</body>", report_script()), 1);
+    fs::write(&index, page).context(|| format!("writing {}", index.display()))?;
+
+    let listener =
+        TcpListener::bind(("127.0.0.1", 0)).context(|| "listening on 127.0.0.1".into())?;
+    let url = format!("http://127.0.0.1:{}/", listener.local_addr()?.port());
+    let root = dir
+        .canonicalize()
+        .context(|| format!("finding {}", dir.display()))?;
+    let (report, reported) = mpsc::channel();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (root, report) = (root.clone(), report.clone());
+            thread::spawn(move || {
+                let _ = answer(stream, &root, &report);
+            });
+        }
+    });
+    step(&format!(
+        "run the first render of {} in headless Chromium, to split the module",
+        relative(&dir).display()
+    ));
+    let profile = dir.join("chromium-profile");
+    let mut browser = Command::new(&chromium.browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(&url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context(|| format!("starting {}", chromium.browser.display()))?;
+    let body = reported.recv_timeout(TIMEOUT);
+    let _ = browser.kill();
+    let _ = browser.wait();
+    let body: String = body.map_err(|_| {
+        Error::msg(format!(
+            "the page in {} did not report its first render within {} s",
+            relative(&dir).display(),
+            TIMEOUT.as_secs()
+        ))
+    })?;
+    let ran = body
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<u32>()
+                .map_err(|_| Error::msg(format!("bad report {s:?}")))
+        })
+        .collect::<Result<BTreeSet<u32>>>()?;
+    if ran.is_empty() {
+        return Err(Error::msg("the first render ran no function of the module"));
+    }
+    Ok(ran)
+}
+
+/// Answers one request: a POST to [`REPORT_PATH`] is the report, anything else a file.
+fn answer(stream: TcpStream, root: &Path, report: &Sender<String>) -> Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    if method == "POST" && target == REPORT_PATH {
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body)?;
+        let _ = report.send(String::from_utf8_lossy(&body).into_owned());
+        return serve::Response::text(200, "OK", "reported\n").write(stream, false);
+    }
+    serve::respond(stream, root, method, target).map(|_| ())
+}
