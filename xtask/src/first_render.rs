@@ -16,7 +16,7 @@ use std::time::Duration;
 use crate::cmd::{self, step};
 use crate::site::{self, relative};
 use crate::wasm_split::{self, RAN_PREFIX};
-use crate::{serve, tools, Context, Error, Result};
+use crate::{serve, Context, Error, Result};
 
 /// Where the page reports the functions that ran.
 const REPORT_PATH: &str = "/~first-render";
@@ -45,9 +45,9 @@ fn report_script() -> String {
 }
 
 /// The positions (among the defined functions) of the functions of `wasm` that the first
-/// render runs. `bindings` is wasm-bindgen's output directory for `wasm` (its JavaScript).
-pub fn functions_run(wasm: &[u8], bindings: &Path) -> Result<BTreeSet<u32>> {
-    let chromium = tools::ensure_chromium()?;
+/// render runs in `browser` (Chromium). `bindings` is wasm-bindgen's output directory for
+/// `wasm` (its JavaScript).
+pub fn functions_run(browser: &Path, wasm: &[u8], bindings: &Path) -> Result<BTreeSet<u32>> {
     let dir = cmd::target_dir().join("first-render");
     if dir.exists() {
         fs::remove_dir_all(&dir).context(|| format!("removing {}", dir.display()))?;
@@ -83,7 +83,7 @@ pub fn functions_run(wasm: &[u8], bindings: &Path) -> Result<BTreeSet<u32>> {
         relative(&dir).display()
     ));
     let profile = dir.join("chromium-profile");
-    let mut browser = Command::new(&chromium.browser)
+    let mut chromium = Command::new(browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -100,10 +100,10 @@ pub fn functions_run(wasm: &[u8], bindings: &Path) -> Result<BTreeSet<u32>> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .context(|| format!("starting {}", chromium.browser.display()))?;
+        .context(|| format!("starting {}", browser.display()))?;
     let body = reported.recv_timeout(TIMEOUT);
-    let _ = browser.kill();
-    let _ = browser.wait();
+    let _ = chromium.kill();
+    let _ = chromium.wait();
     let body: String = body.map_err(|_| {
         Error::msg(format!(
             "the page in {} did not report its first render within {} s",

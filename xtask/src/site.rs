@@ -9,7 +9,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 
 use crate::cmd::{self, step};
-use crate::tools::WASM_TARGET;
+use crate::tools::{self, WASM_TARGET};
 use crate::{first_render, wasm_order, wasm_split};
 use crate::{Context, Result};
 
@@ -148,7 +148,7 @@ pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
     let shipped = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
     let mut modules = vec![shipped];
     if features.contains(&"playground") {
-        modules.push(split_first_render(pkg)?);
+        modules.extend(split_first_render(pkg)?);
     }
     for module in &modules {
         wasm_order::finish(module)?;
@@ -171,11 +171,22 @@ pub const REST_WASM: &str = "daemonset_sim_web_rest.wasm";
 
 /// Splits the playground's module in `pkg` in two (see `wasm_split`): the functions its
 /// first render runs stay in the module the page loads, the rest go to [`REST_WASM`],
-/// whose path it returns.
-fn split_first_render(pkg: &Path) -> Result<PathBuf> {
+/// whose path it returns. Without Chromium, which finds what the first render runs, it
+/// says so and leaves the module whole (it works the same, only the first load is larger).
+fn split_first_render(pkg: &Path) -> Result<Option<PathBuf>> {
+    let chromium = match tools::ensure_chromium() {
+        Ok(chromium) => chromium,
+        Err(err) => {
+            cmd::warn(&format!(
+                "the playground's module is not split in two, so the page loads all of it \
+                 at once: {err}"
+            ));
+            return Ok(None);
+        }
+    };
     let shipped = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
     let wasm = fs::read(&shipped).context(|| format!("reading {}", shipped.display()))?;
-    let ran = first_render::functions_run(&wasm, pkg)?;
+    let ran = first_render::functions_run(&chromium.browser, &wasm, pkg)?;
     let parts = wasm_split::split(&wasm, &ran)?;
     println!(
         "    {} functions ran in the first render and load with the page, {} load after it \
@@ -185,7 +196,7 @@ fn split_first_render(pkg: &Path) -> Result<PathBuf> {
     let rest = pkg.join(REST_WASM);
     fs::write(&shipped, &parts.first).context(|| format!("writing {}", shipped.display()))?;
     fs::write(&rest, &parts.rest).context(|| format!("writing {}", rest.display()))?;
-    Ok(rest)
+    Ok(Some(rest))
 }
 
 /// Copies the static files of `www/` into `target/site/`, next to `pkg/`.
