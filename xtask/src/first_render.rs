@@ -1,7 +1,9 @@
-//! Which functions of the playground's module its first render runs: the module,
+//! Which functions of the playground's module a user's first moments run: the module,
 //! instrumented by [`wasm_split::instrument`], is loaded by the real page (`www/`) in
-//! headless Chromium, and a script added to the page reports the functions' flags once the
-//! first render is done and the page has settled.
+//! headless Chromium, and a script added to the page reports the functions' flags after
+//! the first render, a first update from the update box stepped through, and three more
+//! first renders: a link that opens on a rollout with a fault, a DaemonSet with a syntax
+//! error and one with an invalid field.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -25,8 +27,9 @@ const REPORT_PATH: &str = "/~first-render";
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The script added to the page: waits for the first render (the element with
-/// `data-desired`), then half a second more for what the page does once it is up, and
-/// posts the positions of the functions whose flag is set.
+/// `data-desired`), then half a second more for what the page does once it is up, starts
+/// an update and steps through it, mounts three more playgrounds (see the module's
+/// documentation), and posts the positions of the functions whose flag is set.
 fn report_script() -> String {
     format!(
         r#"<script type="module">
@@ -34,7 +37,30 @@ fn report_script() -> String {
   const pause = (ms) => new Promise((done) => setTimeout(done, ms));
   while (!document.querySelector("[data-desired]") && performance.now() - started < 60000) await pause(20);
   await pause(500);
-  const wasm = await (await import("./pkg/{stem}.js")).default();
+  const bindings = await import("./pkg/{stem}.js");
+  const wasm = await bindings.default();
+  // The first thing most users do: start an update from the update box and step through it.
+  const box = document.querySelector('input[aria-label="CONTAINER=IMAGE"]');
+  if (box) {{
+    box.value = "fluentd=fluentd:v1.15";
+    box.dispatchEvent(new Event("input", {{ bubbles: true }}));
+    document.querySelector('[data-action="start-update"]')?.click();
+    await pause(300);
+    for (const action of ["step-forward", "step-forward", "step-forward", "step-back"]) {{
+      document.querySelector(`[data-action="${{action}}"]`)?.click();
+      await pause(100);
+    }}
+  }}
+  for (const options of [
+    {{ setImage: "fluentd=fluentd:v1.15", faults: ["5:drain:worker-2"], step: 2 }},
+    {{ daemonSet: "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: x\n" }},
+    {{ daemonSet: "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: x}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: c}}}}\n    spec:\n      tolerations: [{{operator: Sometimes}}]\n      containers: [{{name: c, image: i}}]\n" }},
+  ]) {{
+    const element = document.createElement("div");
+    document.body.append(element);
+    bindings.mountPlayground(element, JSON.stringify(options));
+    await pause(500);
+  }}
   const ran = Object.keys(wasm).filter((k) => k.startsWith("{RAN_PREFIX}") && wasm[k].value === 1);
   await fetch(".{REPORT_PATH}", {{ method: "POST", body: ran.map((k) => k.slice({skip})).join(",") }});
 </script>
@@ -44,8 +70,8 @@ fn report_script() -> String {
     )
 }
 
-/// The positions (among the defined functions) of the functions of `wasm` that the first
-/// render runs in `browser` (Chromium). `bindings` is wasm-bindgen's output directory for
+/// The positions (among the defined functions) of the functions of `wasm` that the page
+/// runs in `browser` (Chromium) in a user's first moments. `bindings` is wasm-bindgen's output directory for
 /// `wasm` (its JavaScript).
 pub fn functions_run(browser: &Path, wasm: &[u8], bindings: &Path) -> Result<BTreeSet<u32>> {
     let dir = cmd::target_dir().join("first-render");

@@ -169,6 +169,13 @@ pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
 /// bindings; the page loads it after the first render (`web/src/playground/rest.rs`).
 pub const REST_WASM: &str = "daemonset_sim_web_rest.wasm";
 
+/// Whether a function (by its symbol's name) is drop code: a type's drop glue or its
+/// `Drop::drop`. What a kept function drops stays with it, since which values a render
+/// drops depends on timing the profile does not see.
+fn drop_code(name: &str) -> bool {
+    name.contains("drop_in_place") || name.contains(" as core::ops::drop::Drop>::drop")
+}
+
 /// Splits the playground's module in `pkg` in two (see `wasm_split`): the functions its
 /// first render runs stay in the module the page loads, the rest go to [`REST_WASM`],
 /// whose path it returns. Without Chromium, which finds what the first render runs, it
@@ -187,11 +194,15 @@ fn split_first_render(pkg: &Path) -> Result<Option<PathBuf>> {
     let shipped = pkg.join(format!("{WEB_WASM_STEM}_bg.wasm"));
     let wasm = fs::read(&shipped).context(|| format!("reading {}", shipped.display()))?;
     let ran = first_render::functions_run(&chromium.browser, &wasm, pkg)?;
-    let parts = wasm_split::split(&wasm, &ran)?;
+    let parts = wasm_split::split(&wasm, &ran, &drop_code)?;
     println!(
-        "    {} functions ran in the first render and load with the page, {} load after it \
-         ({} of them reached from the first part through a stub)",
-        parts.kept, parts.moved, parts.stubs
+        "    {} functions ran; {} stay in the module the page loads (those, and the drop \
+         code they call), {} move to the part loaded after the first render ({} of them \
+         reached from the first part through a stub)",
+        ran.len(),
+        parts.kept,
+        parts.moved,
+        parts.stubs
     );
     let rest = pkg.join(REST_WASM);
     fs::write(&shipped, &parts.first).context(|| format!("writing {}", shipped.display()))?;

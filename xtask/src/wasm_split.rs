@@ -8,7 +8,7 @@
 //!
 //! - **first**: the functions that ran, plus a stub for every other function something in
 //!   it can reach (a call, the function table, an export). A stub makes sure the rest is
-//!   loaded (it calls the JavaScript import named [`LOADER_IMPORT`] while the exported flag
+//!   loaded (it calls the JavaScript import named [`LOADER_IMPORT`] with 1 while the exported flag
 //!   [`LOADED_EXPORT`] is 0), then calls the real function through a slot of the function
 //!   table that the rest fills. It also exports its memory, tables, globals and the
 //!   functions the rest calls, under names starting with `~` (no wasm-bindgen export does).
@@ -338,7 +338,10 @@ impl Reencode for Remap {
 
 /// Splits `wasm` into the functions at the positions (among the defined functions) in
 /// `ran`, with the stubs of what they reach, and the rest; see the module's documentation.
-pub fn split(wasm: &[u8], ran: &BTreeSet<u32>) -> Result<Parts> {
+/// A function that a kept function calls directly and whose name `companion` accepts stays
+/// too (and so on from it): a profile misses what only runs some of the time, such as the
+/// drop of a value that a later render replaces.
+pub fn split(wasm: &[u8], ran: &BTreeSet<u32>, companion: &dyn Fn(&str) -> bool) -> Result<Parts> {
     let m = Parsed::new(wasm)?;
     if m.imports.iter().any(|i| matches!(i.ty, TypeRef::Table(_))) {
         return Err(Error::msg("the module imports a table; not split"));
@@ -352,12 +355,26 @@ pub fn split(wasm: &[u8], ran: &BTreeSet<u32>) -> Result<Parts> {
         .map(references)
         .collect::<Result<Vec<_>>>()?;
 
-    // What stays: what ran, what must, and the start function.
-    let keep: Vec<bool> = (0..defined)
+    // What stays: what ran, what must, the start function, and the companions of those.
+    let mut keep: Vec<bool> = (0..defined)
         .map(|pos| {
             ran.contains(&pos) || refs[pos as usize].pinned || m.start == Some(imported + pos)
         })
         .collect();
+    let mut todo: Vec<u32> = (0..defined).filter(|&pos| keep[pos as usize]).collect();
+    while let Some(pos) = todo.pop() {
+        for &f in &refs[pos as usize].functions {
+            let Some(callee) = f.checked_sub(imported) else {
+                continue;
+            };
+            let companion = m.names.get(&f).is_some_and(|name| companion(name));
+            if companion && !keep[callee as usize] {
+                keep[callee as usize] = true;
+                todo.push(callee);
+            }
+        }
+    }
+    let keep = keep;
     let moved = |index: u32| index >= imported && !keep[(index - imported) as usize];
     // Moved functions the first module reaches get a stub.
     let mut reached: BTreeSet<u32> = BTreeSet::new();
@@ -428,9 +445,15 @@ pub fn split(wasm: &[u8], ran: &BTreeSet<u32>) -> Result<Parts> {
         })
         .ok_or_else(|| Error::msg("the module has no type [] -> []"))?;
     let no_params = u32::try_from(no_params).map_err(|_| Error::msg("too many types"))?;
-    if m.function_type(loader)? != no_params {
+    let loader_type = m.function_type(loader)?;
+    let takes_flag = m
+        .types
+        .get(loader_type as usize)
+        .and_then(Option::as_ref)
+        .is_some_and(|f| f.params() == [wasmparser::ValType::I32] && f.results().is_empty());
+    if !takes_flag {
         return Err(Error::msg(format!(
-            "`{LOADER_IMPORT}` must take and return nothing"
+            "`{LOADER_IMPORT}` must take one i32 (load at once) and return nothing"
         )));
     }
     let globals = m.all_global_types();
@@ -640,6 +663,7 @@ fn first_module(
     ensure.instruction(&Instruction::GlobalGet(x.loaded_global));
     ensure.instruction(&Instruction::I32Eqz);
     ensure.instruction(&Instruction::If(wasm_encoder::BlockType::Empty));
+    ensure.instruction(&Instruction::I32Const(1));
     ensure.instruction(&Instruction::Call(x.loader));
     ensure.instruction(&Instruction::End);
     ensure.instruction(&Instruction::End);
@@ -875,9 +899,10 @@ mod tests {
         let mut types = TypeSection::new();
         types.ty().function([], []); // 0
         types.ty().function([ValType::I32], [ValType::I32]); // 1
+        types.ty().function([ValType::I32], []); // 2
         module.section(&types);
         let mut imports = ImportSection::new();
-        imports.import("wbg", "__wbg_dsimRestLoad_abc", EntityType::Function(0));
+        imports.import("wbg", "__wbg_dsimRestLoad_abc", EntityType::Function(2));
         module.section(&imports);
         let mut functions = FunctionSection::new();
         for ty in [1, 1, 1, 1] {
@@ -965,7 +990,7 @@ mod tests {
         let wasm = sample();
         validate(&wasm);
         // Only `main` (position 0) ran.
-        let parts = split(&wasm, &BTreeSet::from([0])).expect("splits");
+        let parts = split(&wasm, &BTreeSet::from([0]), &|_| false).expect("splits");
         validate(&parts.first);
         validate(&parts.rest);
         assert_eq!((parts.kept, parts.moved), (1, 3));
@@ -992,7 +1017,7 @@ mod tests {
     #[test]
     fn a_function_the_rest_calls_back_is_exported_to_it() {
         // `main` and `deep` ran; `helper` moves and calls `deep` in the first module.
-        let parts = split(&sample(), &BTreeSet::from([0, 2])).expect("splits");
+        let parts = split(&sample(), &BTreeSet::from([0, 2]), &|_| false).expect("splits");
         validate(&parts.first);
         validate(&parts.rest);
         assert!(exports(&parts.first).contains(&"~f3".to_owned()));
@@ -1002,7 +1027,7 @@ mod tests {
 
     #[test]
     fn when_everything_ran_the_rest_is_empty() {
-        let parts = split(&sample(), &BTreeSet::from([0, 1, 2, 3])).expect("splits");
+        let parts = split(&sample(), &BTreeSet::from([0, 1, 2, 3]), &|_| false).expect("splits");
         validate(&parts.first);
         validate(&parts.rest);
         assert_eq!((parts.moved, parts.stubs), (0, 0));
@@ -1021,7 +1046,7 @@ mod tests {
             copy[at..at + needle.len()].copy_from_slice(b"somethingEls");
             copy
         };
-        let err = split(&renamed, &BTreeSet::new()).expect_err("refused");
+        let err = split(&renamed, &BTreeSet::new(), &|_| false).expect_err("refused");
         assert!(err.to_string().contains(LOADER_IMPORT), "{err}");
     }
 

@@ -1,14 +1,15 @@
 //! Loading the rest of the playground's module.
 //!
 //! The build splits the shipped module in two (`xtask/src/wasm_split.rs`): the functions
-//! the first render runs, which load with the page, and the rest
+//! a user's first moments run (the first render, a first update), which load with the
+//! page, and the rest
 //! (`daemonset_sim_web_rest.wasm`, next to the bindings), which [`prefetch`] fetches once
 //! the first render is done. Until it is there, calling any of its functions goes through
 //! a stub that loads it at once (the JavaScript below, synchronously), so nothing a user
 //! does has to wait for the download to finish, and nothing fails when it has not.
 //!
-//! A module that was not split (the tests' builds) has no `~loaded` export; then both
-//! functions do nothing.
+//! A module that was not split (the wasm tests' builds, or a build without Chromium) has
+//! no `~loaded` export; then the loader does nothing.
 
 use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 
@@ -29,27 +30,29 @@ export function dsimRestInit(exports) {
   first = exports;
 }
 
-export function dsimRestPrefetch() {
-  if (!split() || fetching) return;
-  setTimeout(() => {
-    fetching = fetch(restUrl())
-      .then((response) => {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.arrayBuffer();
-      })
-      .then((bytes) => WebAssembly.compile(bytes))
-      .then((module) => {
-        compiled = module;
-        instantiate(module);
-      })
-      .catch(() => {
-        fetching = null;
-      });
-  }, 0);
+function download() {
+  if (fetching) return;
+  fetching = fetch(restUrl())
+    .then((response) => {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.arrayBuffer();
+    })
+    .then((bytes) => WebAssembly.compile(bytes))
+    .then((module) => {
+      compiled = module;
+      instantiate(module);
+    })
+    .catch(() => {
+      fetching = null;
+    });
 }
 
-export function dsimRestLoad() {
+export function dsimRestLoad(now) {
   if (!split() || first["~loaded"].value) return;
+  if (!now) {
+    setTimeout(download, 0);
+    return;
+  }
   if (compiled === null) {
     const request = new XMLHttpRequest();
     request.open("GET", restUrl(), false);
@@ -70,12 +73,10 @@ extern "C" {
     /// Hands the module's exports to the loader.
     #[wasm_bindgen(js_name = dsimRestInit)]
     fn rest_init(exports: JsValue);
-    /// Schedules the download of the rest, after the running task.
-    #[wasm_bindgen(js_name = dsimRestPrefetch)]
-    fn rest_prefetch();
-    /// Loads the rest now, if it is not loaded yet (the stubs call this import).
+    /// Loads the rest if it is not loaded yet: with `now`, at once (the stubs call this
+    /// import so); without, in the background after the running task.
     #[wasm_bindgen(js_name = dsimRestLoad)]
-    fn rest_load();
+    fn rest_load(now: bool);
 }
 
 /// Hands the module's exports to the loader when the module is instantiated, before
@@ -88,11 +89,5 @@ pub fn start() {
 /// Schedules the download of the rest of the module, after the running task (the first
 /// render).
 pub fn prefetch() {
-    rest_prefetch();
-}
-
-/// Loads the rest of the module now if it is not loaded yet: before work that needs it
-/// all (an update's rollout), so that the download does not happen in the middle of it.
-pub fn ensure_loaded() {
-    rest_load();
+    rest_load(false);
 }

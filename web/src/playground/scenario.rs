@@ -59,7 +59,6 @@ impl Scenario {
     /// # Errors
     /// What is wrong with the update, the faults or the input, one per line.
     pub fn simulate(&self, analysis: &Analysis) -> Result<Rollout, String> {
-        super::rest::ensure_loaded();
         let at = self
             .faults
             .iter()
