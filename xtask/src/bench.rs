@@ -5,8 +5,9 @@
 //! `dsim rollout` of one of them (maxUnavailable 10%) to its end with its peak memory,
 //! against js-yaml merely parsing the same dump in Node.js, and runs the core's in-process
 //! benchmark when it exists. A missing or failing `dsim` is reported and the js-yaml half still runs.
-//! It also checks the npm package's two wasm modules against their gzipped size budgets and
-//! shows which crates take their space.
+//! It also checks the npm package's wasm modules against their gzipped size budgets and
+//! shows which crates take their space, and times the playground in headless Chromium
+//! (first render, the 5,000-node dump from file to verdicts).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,7 +16,7 @@ use std::time::{Duration, Instant};
 use crate::cmd::{self, ok, step, warn};
 use crate::gen::{self, BenchInputs};
 use crate::site::{self, relative, WEB_WASM_STEM};
-use crate::wasm_size;
+use crate::{tools, wasm_size};
 use crate::{Error, Result};
 
 /// The wanted ratio of dsim's time to js-yaml's (at most).
@@ -79,7 +80,35 @@ pub fn run(nodes: usize, runs: usize) -> Result<()> {
 
     wasm_size_budgets();
 
+    if let Err(err) = playground_timings(&inputs, runs) {
+        warn(&format!("playground timings: {err}"));
+    }
+
     run_core_bench(&dir)
+}
+
+/// The playground's timing budgets in headless Chromium (`tests/bench/playground.mjs`):
+/// the first render from a local server, the 5,000-node dump from file to verdicts, and a
+/// reload with it.
+fn playground_timings(inputs: &BenchInputs, runs: usize) -> Result<()> {
+    println!();
+    step("the playground in headless Chromium: first render and the 5,000-node dump");
+    let chromium = tools::ensure_chromium()?;
+    tools::ensure_npm_tool("playwright-core@1", "playwright-core")?;
+    site::build()?;
+    let playwright = tools::tools_dir()
+        .join("node_modules")
+        .join("playwright-core");
+    let script = cmd::workspace_root().join("tests/bench/playground.mjs");
+    cmd::run(
+        Command::new("node")
+            .env("DSIM_SITE", site::site_dir())
+            .env("DSIM_NODES_5000", &inputs.nodes)
+            .env("DSIM_CHROMIUM", &chromium.browser)
+            .env("DSIM_PLAYWRIGHT", playwright)
+            .env("DSIM_RUNS", runs.to_string())
+            .arg(relative(&script)),
+    )
 }
 
 /// The npm package's wasm module at most, gzipped, in bytes (200 KB).
@@ -99,7 +128,7 @@ fn wasm_size_budgets() {
     let modules = [
         ("npm module", package.join(&wasm), NPM_WASM_BUDGET, false),
         (
-            "playground module, first load (the functions its first render runs)",
+            "playground module, first load (what a user's first moments run)",
             package.join("playground").join(&wasm),
             PLAYGROUND_WASM_BUDGET,
             true,
