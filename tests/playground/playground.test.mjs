@@ -534,6 +534,20 @@ test("the module's second part is fetched after the first render, and what needs
   assert.match(await slowPage.textContent('[data-preset="note"]'), /monitoring=enabled/);
   assert.equal(held, 2, "the held-back download, then the one the preset needed at once");
   await slow.close();
+
+  // No second part at all (the network gone after the first load): the page says so,
+  // and the text stays.
+  const gone = await browser.newContext({ serviceWorkers: "block" });
+  await gone.route("**/daemonset_sim_web_rest.wasm", (route) => route.abort());
+  const gonePage = await gone.newPage();
+  await gonePage.goto(base);
+  await gonePage.waitForSelector("[data-desired]");
+  const typed = await gonePage.inputValue("textarea >> nth=0");
+  await gonePage.selectOption('[data-preset="select"]', { label: "Node selection (nodeSelector)" });
+  await gonePage.waitForSelector('#status[data-kind="error"]');
+  assert.match(await gonePage.textContent("#status"), /could not load the rest of its module .*Reload the page; what you typed is kept\./);
+  assert.ok(typed.length > 0 && (await gonePage.evaluate(() => Object.keys(localStorage).length)) > 0, "the text is kept in this browser");
+  await gone.close();
 });
 
 test("nodes are edited in place as kubectl would, and verdicts follow at once", async () => {

@@ -542,13 +542,6 @@ fn first_module(
 ) -> Result<Vec<u8>> {
     let imported = m.imported_functions();
     let mut remap = Remap { map: map.to_vec() };
-    let mut module = Module::new();
-    if let Some(raw) = m.raw(SectionId::Type, &m.type_section) {
-        module.section(&raw);
-    }
-    if let Some(raw) = m.raw(SectionId::Import, &m.import_section) {
-        module.section(&raw);
-    }
     let mut functions = FunctionSection::new();
     for (pos, &ty) in m.functions.iter().enumerate() {
         if map[imported as usize + pos].is_some() {
@@ -556,81 +549,25 @@ fn first_module(
         }
     }
     functions.function(x.no_params);
-    module.section(&functions);
 
-    let mut tables = TableSection::new();
-    for (i, table) in m.tables.iter().enumerate() {
-        if i as u32 == x.table_index {
-            match &table.init {
-                TableInit::RefNull => tables.table(x.table_type),
-                TableInit::Expr(_) => {
-                    return Err(Error::msg(
-                        "the function table has an initial value; not split",
-                    ))
-                }
-            };
-        } else {
-            remap
-                .parse_table(&mut tables, table.clone())
-                .map_err(reencode_error)?;
-        }
-    }
-    module.section(&tables);
-    if let Some(raw) = m.raw(SectionId::Memory, &m.memory_section) {
-        module.section(&raw);
-    }
-    let mut globals = GlobalSection::new();
-    if let Some(reader) = &m.globals {
-        remap
-            .parse_global_section(&mut globals, reader.clone())
-            .map_err(reencode_error)?;
-    }
-    globals.global(
-        wasm_encoder::GlobalType {
-            val_type: wasm_encoder::ValType::I32,
-            mutable: true,
-            shared: false,
-        },
-        &ConstExpr::i32_const(0),
-    );
-    module.section(&globals);
-
-    let mut exports = ExportSection::new();
-    for export in &m.exports {
-        remap
-            .parse_export(&mut exports, *export)
-            .map_err(reencode_error)?;
-    }
-    exports.export(LOADED_EXPORT, ExportKind::Global, x.loaded_global);
+    let mut exports = vec![(
+        LOADED_EXPORT.to_owned(),
+        ExportKind::Global,
+        x.loaded_global,
+    )];
     for i in 0..count(m.tables.iter()) {
-        exports.export(&format!("~t{i}"), ExportKind::Table, i);
+        exports.push((format!("~t{i}"), ExportKind::Table, i));
     }
     for i in 0..count(m.all_memory_types().iter()) {
-        exports.export(&format!("~m{i}"), ExportKind::Memory, i);
+        exports.push((format!("~m{i}"), ExportKind::Memory, i));
     }
     for i in 0..x.loaded_global {
-        exports.export(&format!("~g{i}"), ExportKind::Global, i);
+        exports.push((format!("~g{i}"), ExportKind::Global, i));
     }
     for &f in x.rest_imports {
         let index =
             map[f as usize].ok_or_else(|| Error::msg("an import of the rest is missing"))?;
-        exports.export(&format!("~f{f}"), ExportKind::Func, index);
-    }
-    module.section(&exports);
-    if let Some(start) = m.start {
-        module.section(&wasm_encoder::StartSection {
-            function_index: map[start as usize].ok_or_else(|| Error::msg("start moved"))?,
-        });
-    }
-    if let Some(reader) = &m.elements {
-        let mut elements = ElementSection::new();
-        remap
-            .parse_element_section(&mut elements, reader.clone())
-            .map_err(reencode_error)?;
-        module.section(&elements);
-    }
-    if let Some(raw) = m.raw(SectionId::DataCount, &m.data_count) {
-        module.section(&raw);
+        exports.push((format!("~f{f}"), ExportKind::Func, index));
     }
 
     let mut code = CodeSection::new();
@@ -668,15 +605,123 @@ fn first_module(
     ensure.instruction(&Instruction::End);
     ensure.instruction(&Instruction::End);
     code.function(&ensure);
-    module.section(&code);
+
+    let mut names = names_for(m, map);
+    names.append(x.ensure, "~ensure_rest_loaded");
+    rewrite(
+        m,
+        &mut remap,
+        Rewritten {
+            functions,
+            grown_table: Some((x.table_index, x.table_type)),
+            flags: 1,
+            exports,
+            code,
+            names: Some(names),
+        },
+    )
+}
+
+/// What [`rewrite`] writes instead of a module's own sections.
+struct Rewritten {
+    /// The function section.
+    functions: FunctionSection,
+    /// A table (by index) given a new type; it must have no initial value.
+    grown_table: Option<(u32, wasm_encoder::TableType)>,
+    /// How many mutable `i32` globals, starting at 0, follow the module's own.
+    flags: u32,
+    /// Exports after the module's own: name, kind, index.
+    exports: Vec<(String, ExportKind, u32)>,
+    /// The code section.
+    code: CodeSection,
+    /// The function names, if any.
+    names: Option<NameMap>,
+}
+
+/// Writes the module `m` with the parts of `new`, re-encoding what refers to functions
+/// (exports, the start function, element segments) with `reencoder` and copying the
+/// types, imports, memories and data as they are.
+fn rewrite<R>(m: &Parsed<'_>, reencoder: &mut R, new: Rewritten) -> Result<Vec<u8>>
+where
+    R: Reencode,
+    R::Error: std::fmt::Debug,
+{
+    let mut module = Module::new();
+    if let Some(raw) = m.raw(SectionId::Type, &m.type_section) {
+        module.section(&raw);
+    }
+    if let Some(raw) = m.raw(SectionId::Import, &m.import_section) {
+        module.section(&raw);
+    }
+    module.section(&new.functions);
+    let mut tables = TableSection::new();
+    for (i, table) in m.tables.iter().enumerate() {
+        match new.grown_table {
+            Some((index, ty)) if index as usize == i => {
+                if !matches!(table.init, TableInit::RefNull) {
+                    return Err(Error::msg("the function table has an initial value"));
+                }
+                tables.table(ty);
+            }
+            _ => reencoder
+                .parse_table(&mut tables, table.clone())
+                .map_err(reencode_error)?,
+        }
+    }
+    module.section(&tables);
+    if let Some(raw) = m.raw(SectionId::Memory, &m.memory_section) {
+        module.section(&raw);
+    }
+    let mut globals = GlobalSection::new();
+    if let Some(reader) = &m.globals {
+        reencoder
+            .parse_global_section(&mut globals, reader.clone())
+            .map_err(reencode_error)?;
+    }
+    for _ in 0..new.flags {
+        globals.global(
+            wasm_encoder::GlobalType {
+                val_type: wasm_encoder::ValType::I32,
+                mutable: true,
+                shared: false,
+            },
+            &ConstExpr::i32_const(0),
+        );
+    }
+    module.section(&globals);
+    let mut exports = ExportSection::new();
+    for export in &m.exports {
+        reencoder
+            .parse_export(&mut exports, *export)
+            .map_err(reencode_error)?;
+    }
+    for (name, kind, index) in &new.exports {
+        exports.export(name, *kind, *index);
+    }
+    module.section(&exports);
+    if let Some(start) = m.start {
+        let function_index = reencoder.function_index(start).map_err(reencode_error)?;
+        module.section(&wasm_encoder::StartSection { function_index });
+    }
+    if let Some(reader) = &m.elements {
+        let mut elements = ElementSection::new();
+        reencoder
+            .parse_element_section(&mut elements, reader.clone())
+            .map_err(reencode_error)?;
+        module.section(&elements);
+    }
+    if let Some(raw) = m.raw(SectionId::DataCount, &m.data_count) {
+        module.section(&raw);
+    }
+    module.section(&new.code);
     if let Some(raw) = m.raw(SectionId::Data, &m.data_section) {
         module.section(&raw);
     }
-    let mut names = names_for(m, map);
-    names.append(x.ensure, "~ensure_rest_loaded");
-    let mut section = NameSection::new();
-    section.functions(&names);
-    module.section(&section);
+    if let Some(names) = &new.names {
+        let mut section = NameSection::new();
+        section.functions(names);
+        module.section(&section);
+    }
     Ok(module.finish())
 }
 
@@ -780,35 +825,8 @@ fn names_for(m: &Parsed<'_>, map: &[Option<u32>]) -> NameMap {
 pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>> {
     let m = Parsed::new(wasm)?;
     let first_flag = count(m.all_global_types().iter());
+    let defined = count(m.bodies.iter());
     let mut reencoder = RoundtripReencoder;
-    let mut module = Module::new();
-    let mut exports = ExportSection::new();
-    for export in &m.exports {
-        reencoder
-            .parse_export(&mut exports, *export)
-            .map_err(reencode_error)?;
-    }
-    let mut globals = GlobalSection::new();
-    if let Some(reader) = &m.globals {
-        reencoder
-            .parse_global_section(&mut globals, reader.clone())
-            .map_err(reencode_error)?;
-    }
-    for pos in 0..count(m.bodies.iter()) {
-        globals.global(
-            wasm_encoder::GlobalType {
-                val_type: wasm_encoder::ValType::I32,
-                mutable: true,
-                shared: false,
-            },
-            &ConstExpr::i32_const(0),
-        );
-        exports.export(
-            &format!("{RAN_PREFIX}{pos}"),
-            ExportKind::Global,
-            first_flag + pos,
-        );
-    }
     let mut code = CodeSection::new();
     for (pos, body) in m.bodies.iter().enumerate() {
         let mut f = reencoder
@@ -830,45 +848,27 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>> {
     for &ty in &m.functions {
         functions.function(ty);
     }
-    let mut tables = TableSection::new();
-    for table in &m.tables {
-        reencoder
-            .parse_table(&mut tables, table.clone())
-            .map_err(reencode_error)?;
-    }
-    if let Some(raw) = m.raw(SectionId::Type, &m.type_section) {
-        module.section(&raw);
-    }
-    if let Some(raw) = m.raw(SectionId::Import, &m.import_section) {
-        module.section(&raw);
-    }
-    module.section(&functions);
-    module.section(&tables);
-    if let Some(raw) = m.raw(SectionId::Memory, &m.memory_section) {
-        module.section(&raw);
-    }
-    module.section(&globals);
-    module.section(&exports);
-    if let Some(start) = m.start {
-        module.section(&wasm_encoder::StartSection {
-            function_index: start,
-        });
-    }
-    if let Some(reader) = &m.elements {
-        let mut elements = ElementSection::new();
-        reencoder
-            .parse_element_section(&mut elements, reader.clone())
-            .map_err(reencode_error)?;
-        module.section(&elements);
-    }
-    if let Some(raw) = m.raw(SectionId::DataCount, &m.data_count) {
-        module.section(&raw);
-    }
-    module.section(&code);
-    if let Some(raw) = m.raw(SectionId::Data, &m.data_section) {
-        module.section(&raw);
-    }
-    Ok(module.finish())
+    let exports = (0..defined)
+        .map(|pos| {
+            (
+                format!("{RAN_PREFIX}{pos}"),
+                ExportKind::Global,
+                first_flag + pos,
+            )
+        })
+        .collect();
+    rewrite(
+        &m,
+        &mut reencoder,
+        Rewritten {
+            functions,
+            grown_table: None,
+            flags: defined,
+            exports,
+            code,
+            names: None,
+        },
+    )
 }
 
 /// How many items an iterator yields, as a wasm index.

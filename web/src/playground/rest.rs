@@ -6,7 +6,9 @@
 //! (`daemonset_sim_web_rest.wasm`, next to the bindings), which [`prefetch`] fetches once
 //! the first render is done. Until it is there, calling any of its functions goes through
 //! a stub that loads it at once (the JavaScript below, synchronously), so nothing a user
-//! does has to wait for the download to finish, and nothing fails when it has not.
+//! does has to wait for the download to finish, and nothing fails when it has not. When
+//! it cannot be loaded at all (the network gone on a first visit), the stub throws an
+//! error that says so; the page shows it (`www/index.html`).
 //!
 //! A module that was not split (the wasm tests' builds, or a build without Chromium) has
 //! no `~loaded` export; then the loader does nothing.
@@ -55,11 +57,19 @@ export function dsimRestLoad(now) {
   }
   if (compiled === null) {
     const request = new XMLHttpRequest();
-    request.open("GET", restUrl(), false);
-    request.overrideMimeType("text/plain; charset=x-user-defined");
-    request.send();
-    if (request.status !== 200 && request.status !== 0) {
-      throw new Error("daemonset-sim: could not load " + restUrl() + ": HTTP " + request.status);
+    let failure = null;
+    try {
+      request.open("GET", restUrl(), false);
+      request.overrideMimeType("text/plain; charset=x-user-defined");
+      request.send();
+      if (request.status !== 200 && request.status !== 0) failure = "HTTP " + request.status;
+      else if (request.responseText.length === 0) failure = "no response";
+    } catch (err) {
+      failure = err.message;
+    }
+    if (failure !== null) {
+      throw new Error("daemonset-sim could not load the rest of its module (" + restUrl() + ": " +
+        failure + "). Reload the page; what you typed is kept.");
     }
     const text = request.responseText;
     const bytes = new Uint8Array(text.length);
