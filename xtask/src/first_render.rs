@@ -11,7 +11,9 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
@@ -91,21 +93,30 @@ pub fn functions_run(browser: &Path, wasm: &[u8], bindings: &Path) -> Result<BTr
 
     let listener =
         TcpListener::bind(("127.0.0.1", 0)).context(|| "listening on 127.0.0.1".into())?;
-    let url = format!("http://127.0.0.1:{}/", listener.local_addr()?.port());
+    let address = listener.local_addr()?;
+    let url = format!("http://{address}/");
     let root = dir
         .canonicalize()
         .context(|| format!("finding {}", dir.display()))?;
     let (report, reported) = mpsc::channel();
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (root, report) = (root.clone(), report.clone());
-            thread::spawn(move || {
-                let _ = answer(stream, &root, &report);
-            });
-        }
-    });
+    let done = Arc::new(AtomicBool::new(false));
+    let server = {
+        let done = done.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                if done.load(Ordering::SeqCst) {
+                    break;
+                }
+                let (root, report) = (root.clone(), report.clone());
+                thread::spawn(move || {
+                    let _ = answer(stream, &root, &report);
+                });
+            }
+        })
+    };
     step(&format!(
-        "run the first render of {} in headless Chromium, to split the module",
+        "run the page in {} in headless Chromium (first renders, a first update) to split \
+         the module",
         relative(&dir).display()
     ));
     let profile = dir.join("chromium-profile");
@@ -130,6 +141,11 @@ pub fn functions_run(browser: &Path, wasm: &[u8], bindings: &Path) -> Result<BTr
     let body = reported.recv_timeout(TIMEOUT);
     let _ = chromium.kill();
     let _ = chromium.wait();
+    // Stop the server: one more connection wakes its loop, which then sees `done`.
+    done.store(true, Ordering::SeqCst);
+    if TcpStream::connect(address).is_ok() {
+        let _ = server.join();
+    }
     let body: String = body.map_err(|_| {
         Error::msg(format!(
             "the page in {} did not report its first render within {} s",
