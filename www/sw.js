@@ -29,6 +29,17 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// The rest of the playground's module is named with its build's stamp; once a new one is
+// kept, the others are of older builds.
+const REST = /\/daemonset_sim_web_rest\.[0-9a-f]+\.wasm$/;
+async function forgetOtherRests(cache, url) {
+  if (!REST.test(url.pathname)) return;
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (REST.test(path) && path !== url.pathname) await cache.delete(request);
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
@@ -38,7 +49,10 @@ self.addEventListener("fetch", (event) => {
       const cached = await cache.match(key, { ignoreSearch: true });
       const fresh = fetch(event.request)
         .then((response) => {
-          if (response.ok) cache.put(key, response.clone());
+          if (response.ok) {
+            cache.put(key, response.clone());
+            forgetOtherRests(cache, url);
+          }
           return response;
         })
         .catch(() => cached);

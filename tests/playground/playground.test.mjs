@@ -504,7 +504,7 @@ test("the module's second part is fetched after the first render, and what needs
   await page.goto(base);
   await page.waitForSelector("[data-desired]");
   const { renderedAt, requestedAt } = await page.evaluate(async () => {
-    const rest = () => performance.getEntriesByType("resource").find((e) => e.name.endsWith("/daemonset_sim_web_rest.wasm"));
+    const rest = () => performance.getEntriesByType("resource").find((e) => /\/daemonset_sim_web_rest\.[0-9a-f]{8}\.wasm$/.test(e.name));
     while (!rest()) await new Promise((done) => setTimeout(done, 20));
     return { renderedAt: window.renderedAt, requestedAt: rest().startTime };
   });
@@ -516,7 +516,7 @@ test("the module's second part is fetched after the first render, and what needs
   // loads it at once and shows.
   const slow = await browser.newContext({ serviceWorkers: "block" });
   let held = 0;
-  await slow.route("**/daemonset_sim_web_rest.wasm", async (route) => {
+  await slow.route(/daemonset_sim_web_rest\.[0-9a-f]{8}\.wasm$/, async (route) => {
     held += 1;
     if (held === 1) await new Promise((done) => setTimeout(done, 3000));
     await route.continue();
@@ -538,7 +538,7 @@ test("the module's second part is fetched after the first render, and what needs
   // No second part at all (the network gone after the first load): the page says so,
   // and the text stays.
   const gone = await browser.newContext({ serviceWorkers: "block" });
-  await gone.route("**/daemonset_sim_web_rest.wasm", (route) => route.abort());
+  await gone.route(/daemonset_sim_web_rest\.[0-9a-f]{8}\.wasm$/, (route) => route.abort());
   const gonePage = await gone.newPage();
   await gonePage.goto(base);
   await gonePage.waitForSelector("[data-desired]");

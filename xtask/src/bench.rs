@@ -141,9 +141,13 @@ fn wasm_size_budgets() {
     }
     // The rest of the playground's module is fetched after the first render.
     let label = "playground module, the rest (fetched after the first render)";
-    let rest = package.join("playground").join(site::REST_WASM);
-    if let Err(err) = print_budget(label, &rest, None) {
-        warn(&format!("{label}: {err}"));
+    match site::rest_wasm_in(&package.join("playground")) {
+        Some(rest) => {
+            if let Err(err) = print_budget(label, &rest, None) {
+                warn(&format!("{label}: {err}"));
+            }
+        }
+        None => warn(&format!("{label}: not found (the module was not split)")),
     }
     // The kubectl module has no budget of its own: the playground loads it when its
     // terminal is first used, and `daemonset-sim/kubectl` runs on it.

@@ -131,12 +131,12 @@ pub fn cargo_wasm() -> PathBuf {
 pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
     cmd::run(&mut wasm_build(features))?;
     // wasm-bindgen adds to its output directory; snippets of an earlier build would stay.
-    for stale in [pkg.join("snippets"), pkg.join(REST_WASM)] {
-        if stale.is_dir() {
-            fs::remove_dir_all(&stale).context(|| format!("removing {}", stale.display()))?;
-        } else if stale.is_file() {
-            fs::remove_file(&stale).context(|| format!("removing {}", stale.display()))?;
-        }
+    let snippets = pkg.join("snippets");
+    if snippets.is_dir() {
+        fs::remove_dir_all(&snippets).context(|| format!("removing {}", snippets.display()))?;
+    }
+    while let Some(rest) = rest_wasm_in(pkg) {
+        fs::remove_file(&rest).context(|| format!("removing {}", rest.display()))?;
     }
     let wasm = cargo_wasm();
     cmd::run(
@@ -165,9 +165,24 @@ pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// The file of the playground's functions its first render does not run, next to its
-/// bindings; the page loads it after the first render (`web/src/playground/rest.rs`).
-pub const REST_WASM: &str = "daemonset_sim_web_rest.wasm";
+/// How the file of the playground's functions the first part does not hold starts; then
+/// come the split's stamp in hex and `.wasm` (`daemonset_sim_web_rest.0123abcd.wasm`),
+/// next to the bindings. The page loads it after the first render
+/// (`web/src/playground/rest.rs`).
+pub const REST_WASM_PREFIX: &str = "daemonset_sim_web_rest.";
+
+/// The rest of the playground's module in `pkg`, if there is one.
+pub fn rest_wasm_in(pkg: &Path) -> Option<PathBuf> {
+    fs::read_dir(pkg)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(REST_WASM_PREFIX) && n.ends_with(".wasm"))
+        })
+}
 
 /// Whether a function (by its symbol's name) is drop code: a type's drop glue or its
 /// `Drop::drop`. What a kept function drops stays with it, since which values a render
@@ -177,7 +192,7 @@ fn drop_code(name: &str) -> bool {
 }
 
 /// Splits the playground's module in `pkg` in two (see `wasm_split`): the functions its
-/// first render runs stay in the module the page loads, the rest go to [`REST_WASM`],
+/// first render runs stay in the module the page loads, the rest go to the file [`REST_WASM_PREFIX`] names,
 /// whose path it returns. Without Chromium, which finds what the first render runs, it
 /// says so and leaves the module whole (it works the same, only the first load is larger).
 fn split_first_render(pkg: &Path) -> Result<Option<PathBuf>> {
@@ -204,7 +219,7 @@ fn split_first_render(pkg: &Path) -> Result<Option<PathBuf>> {
         parts.moved,
         parts.stubs
     );
-    let rest = pkg.join(REST_WASM);
+    let rest = pkg.join(format!("{REST_WASM_PREFIX}{:08x}.wasm", parts.stamp));
     fs::write(&shipped, &parts.first).context(|| format!("writing {}", shipped.display()))?;
     fs::write(&rest, &parts.rest).context(|| format!("writing {}", rest.display()))?;
     Ok(Some(rest))

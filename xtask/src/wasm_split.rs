@@ -43,6 +43,8 @@ pub const LOADED_EXPORT: &str = "~loaded";
 /// What the name of the JavaScript import that loads the rest contains (wasm-bindgen names
 /// an import `__wbg_<js name>_<hash>`).
 pub const LOADER_IMPORT: &str = "dsimRestLoad";
+/// The first module's exported stamp (an immutable `i32` global): [`Parts::stamp`].
+pub const STAMP_EXPORT: &str = "~rest";
 /// The prefix of the flags [`instrument`] exports, followed by the function's position
 /// among the defined functions.
 pub const RAN_PREFIX: &str = "~ran";
@@ -60,6 +62,10 @@ pub struct Parts {
     pub moved: usize,
     /// How many of those the first module reaches through a stub.
     pub stubs: usize,
+    /// What names this pair: the first module exports it as [`STAMP_EXPORT`], and the rest
+    /// is published under a file name with it, so that no cache pairs one module with the
+    /// other of another build.
+    pub stamp: u32,
 }
 
 /// The parts of a module the split reads.
@@ -480,6 +486,7 @@ pub fn split(wasm: &[u8], ran: &BTreeSet<u32>, companion: &dyn Fn(&str) -> bool)
         }
     }
 
+    let stamp = stamp_of(wasm, &keep);
     let first = first_module(
         &m,
         &keep,
@@ -493,6 +500,7 @@ pub fn split(wasm: &[u8], ran: &BTreeSet<u32>, companion: &dyn Fn(&str) -> bool)
             no_params,
             loaded_global,
             rest_imports: &rest_imports,
+            stamp,
         },
     )?;
     let rest = rest_module(
@@ -506,6 +514,7 @@ pub fn split(wasm: &[u8], ran: &BTreeSet<u32>, companion: &dyn Fn(&str) -> bool)
     )?;
     let moved_count = keep.iter().filter(|k| !**k).count();
     Ok(Parts {
+        stamp,
         first,
         rest,
         kept: keep.len() - moved_count,
@@ -530,6 +539,8 @@ struct FirstExtras<'r> {
     loaded_global: u32,
     /// The functions the rest imports, by old index.
     rest_imports: &'r [u32],
+    /// The pair's stamp.
+    stamp: u32,
 }
 
 /// Writes the first module.
@@ -550,11 +561,18 @@ fn first_module(
     }
     functions.function(x.no_params);
 
-    let mut exports = vec![(
-        LOADED_EXPORT.to_owned(),
-        ExportKind::Global,
-        x.loaded_global,
-    )];
+    let mut exports = vec![
+        (
+            LOADED_EXPORT.to_owned(),
+            ExportKind::Global,
+            x.loaded_global,
+        ),
+        (
+            STAMP_EXPORT.to_owned(),
+            ExportKind::Global,
+            x.loaded_global + 1,
+        ),
+    ];
     for i in 0..count(m.tables.iter()) {
         exports.push((format!("~t{i}"), ExportKind::Table, i));
     }
@@ -615,6 +633,7 @@ fn first_module(
             functions,
             grown_table: Some((x.table_index, x.table_type)),
             flags: 1,
+            stamp: Some(x.stamp),
             exports,
             code,
             names: Some(names),
@@ -630,6 +649,8 @@ struct Rewritten {
     grown_table: Option<(u32, wasm_encoder::TableType)>,
     /// How many mutable `i32` globals, starting at 0, follow the module's own.
     flags: u32,
+    /// An immutable `i32` global after those, with this value.
+    stamp: Option<u32>,
     /// Exports after the module's own: name, kind, index.
     exports: Vec<(String, ExportKind, u32)>,
     /// The code section.
@@ -686,6 +707,16 @@ where
                 shared: false,
             },
             &ConstExpr::i32_const(0),
+        );
+    }
+    if let Some(stamp) = new.stamp {
+        globals.global(
+            wasm_encoder::GlobalType {
+                val_type: wasm_encoder::ValType::I32,
+                mutable: false,
+                shared: false,
+            },
+            &ConstExpr::i32_const(stamp as i32),
         );
     }
     module.section(&globals);
@@ -864,11 +895,23 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>> {
             functions,
             grown_table: None,
             flags: defined,
+            stamp: None,
             exports,
             code,
             names: None,
         },
     )
+}
+
+/// A stamp of the split: FNV-1a over the module and which of its functions stay.
+fn stamp_of(wasm: &[u8], keep: &[bool]) -> u32 {
+    let bytes = wasm
+        .iter()
+        .copied()
+        .chain(keep.iter().map(|&k| u8::from(k)));
+    bytes.fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// How many items an iterator yields, as a wasm index.
@@ -1006,7 +1049,15 @@ mod tests {
         let first_table = &first.tables[0].ty;
         assert_eq!((first_table.initial, first_table.maximum), (4, Some(4)));
         let exported = exports(&parts.first);
-        for name in ["main", "memory", LOADED_EXPORT, "~t0", "~m0", "~g0"] {
+        for name in [
+            "main",
+            "memory",
+            LOADED_EXPORT,
+            STAMP_EXPORT,
+            "~t0",
+            "~m0",
+            "~g0",
+        ] {
             assert!(exported.iter().any(|e| e == name), "{name} in {exported:?}");
         }
         // The rest imports memory, table and global from the first module.
@@ -1023,6 +1074,16 @@ mod tests {
         assert!(exports(&parts.first).contains(&"~f3".to_owned()));
         let rest = Parsed::new(&parts.rest).expect("parses");
         assert!(rest.imports.iter().any(|i| i.name == "~f3"));
+    }
+
+    #[test]
+    fn another_split_has_another_stamp() {
+        let wasm = sample();
+        let one = split(&wasm, &BTreeSet::from([0]), &|_| false).expect("splits");
+        let again = split(&wasm, &BTreeSet::from([0]), &|_| false).expect("splits");
+        let other = split(&wasm, &BTreeSet::from([0, 2]), &|_| false).expect("splits");
+        assert_eq!(one.stamp, again.stamp);
+        assert_ne!(one.stamp, other.stamp);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! The build splits the shipped module in two (`xtask/src/wasm_split.rs`): the functions
 //! a user's first moments run (the first render, a first update), which load with the
 //! page, and the rest
-//! (`daemonset_sim_web_rest.wasm`, next to the bindings), which [`prefetch`] fetches once
+//! (`daemonset_sim_web_rest.<stamp>.wasm`, next to the bindings), which [`prefetch`] fetches once
 //! the first render is done. Until it is there, calling any of its functions goes through
 //! a stub that loads it at once (the JavaScript below, synchronously), so nothing a user
 //! does has to wait for the download to finish, and nothing fails when it has not. When
@@ -19,7 +19,12 @@ use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 let first = null;
 let compiled = null;
 let fetching = null;
-const restUrl = () => new URL("../../daemonset_sim_web_rest.wasm", import.meta.url);
+// The file is named with the split's stamp, so that no cache pairs this module with the
+// rest of another build.
+const restUrl = () => {
+  const stamp = (first["~rest"].value >>> 0).toString(16).padStart(8, "0");
+  return new URL("../../daemonset_sim_web_rest." + stamp + ".wasm", import.meta.url);
+};
 const split = () => first !== null && first["~loaded"] !== undefined;
 
 function instantiate(module) {
