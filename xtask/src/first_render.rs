@@ -29,16 +29,31 @@ const REPORT_PATH: &str = "/~first-render";
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The script added to the page: waits for the first render (the element with
-/// `data-desired`), then half a second more for what the page does once it is up, starts
-/// an update and steps through it, mounts three more playgrounds (see the module's
-/// documentation), and posts the positions of the functions whose flag is set.
+/// `data-desired`), then half a second more and until the page is quiet, for what it does
+/// once it is up; starts an update and steps through it, and mounts three more
+/// playgrounds (see the module's documentation), each time until the page is quiet again;
+/// then posts the positions of the functions whose flag is set.
 fn report_script() -> String {
     format!(
         r#"<script type="module">
-  const started = performance.now();
   const pause = (ms) => new Promise((done) => setTimeout(done, ms));
-  while (!document.querySelector("[data-desired]") && performance.now() - started < 60000) await pause(20);
+  const until = async (found) => {{
+    const started = performance.now();
+    while (!found() && performance.now() - started < 60000) await pause(20);
+  }};
+  // Until the page has not changed for 300 ms (at most 10 s): whatever the machine's speed,
+  // what an action sets off has run.
+  const settled = () => new Promise((done) => {{
+    let quiet;
+    const finish = () => {{ observer.disconnect(); clearTimeout(quiet); clearTimeout(limit); done(); }};
+    const observer = new MutationObserver(() => {{ clearTimeout(quiet); quiet = setTimeout(finish, 300); }});
+    observer.observe(document.body, {{ subtree: true, childList: true, attributes: true, characterData: true }});
+    quiet = setTimeout(finish, 300);
+    const limit = setTimeout(finish, 10000);
+  }});
+  await until(() => document.querySelector("[data-desired]"));
   await pause(500);
+  await settled();
   const bindings = await import("./pkg/{stem}.js");
   const wasm = await bindings.default();
   // The first thing most users do: start an update from the update box and step through it.
@@ -47,10 +62,11 @@ fn report_script() -> String {
     box.value = "fluentd=fluentd:v1.15";
     box.dispatchEvent(new Event("input", {{ bubbles: true }}));
     document.querySelector('[data-action="start-update"]')?.click();
-    await pause(300);
+    await until(() => document.querySelector("[data-rollout-outcome]"));
+    await settled();
     for (const action of ["step-forward", "step-forward", "step-forward", "step-back"]) {{
       document.querySelector(`[data-action="${{action}}"]`)?.click();
-      await pause(100);
+      await settled();
     }}
   }}
   for (const options of [
@@ -61,7 +77,8 @@ fn report_script() -> String {
     const element = document.createElement("div");
     document.body.append(element);
     bindings.mountPlayground(element, JSON.stringify(options));
-    await pause(500);
+    await until(() => element.querySelector("[data-desired], .errors"));
+    await settled();
   }}
   const ran = Object.keys(wasm).filter((k) => k.startsWith("{RAN_PREFIX}") && wasm[k].value === 1);
   await fetch(".{REPORT_PATH}", {{ method: "POST", body: ran.map((k) => k.slice({skip})).join(",") }});
