@@ -40,7 +40,10 @@ fn report_script() -> String {
   const until = async (found) => {{
     const started = performance.now();
     while (!found() && performance.now() - started < 60000) await pause(20);
+    return found();
   }};
+  const report = (body) => fetch(".{REPORT_PATH}", {{ method: "POST", body }});
+  const fail = (why) => report("error: " + why);
   // Until the page has not changed for 300 ms (at most 10 s): whatever the machine's speed,
   // what an action sets off has run.
   const settled = () => new Promise((done) => {{
@@ -51,23 +54,32 @@ fn report_script() -> String {
     quiet = setTimeout(finish, 300);
     const limit = setTimeout(finish, 10000);
   }});
-  await until(() => document.querySelector("[data-desired]"));
+  if (!(await until(() => document.querySelector("[data-desired]")))) {{
+    await fail("the page showed no verdicts within 60 s: " + document.getElementById("status")?.textContent);
+    throw new Error("no first render");
+  }}
   await pause(500);
   await settled();
   const bindings = await import("./pkg/{stem}.js");
   const wasm = await bindings.default();
   // The first thing most users do: start an update from the update box and step through it.
   const box = document.querySelector('input[aria-label="CONTAINER=IMAGE"]');
-  if (box) {{
-    box.value = "fluentd=fluentd:v1.15";
-    box.dispatchEvent(new Event("input", {{ bubbles: true }}));
-    document.querySelector('[data-action="start-update"]')?.click();
-    await until(() => document.querySelector("[data-rollout-outcome]"));
+  const start = document.querySelector('[data-action="start-update"]');
+  if (!box || !start) {{
+    await fail("the page has no update box (CONTAINER=IMAGE) and start-update button");
+    throw new Error("no update box");
+  }}
+  box.value = "fluentd=fluentd:v1.15";
+  box.dispatchEvent(new Event("input", {{ bubbles: true }}));
+  start.click();
+  if (!(await until(() => document.querySelector("[data-rollout-outcome]")))) {{
+    await fail("starting an update showed no rollout");
+    throw new Error("no rollout");
+  }}
+  await settled();
+  for (const action of ["step-forward", "step-forward", "step-forward", "step-back"]) {{
+    document.querySelector(`[data-action="${{action}}"]`)?.click();
     await settled();
-    for (const action of ["step-forward", "step-forward", "step-forward", "step-back"]) {{
-      document.querySelector(`[data-action="${{action}}"]`)?.click();
-      await settled();
-    }}
   }}
   for (const options of [
     {{ setImage: "fluentd=fluentd:v1.15", faults: ["5:drain:worker-2"], step: 2 }},
@@ -81,7 +93,7 @@ fn report_script() -> String {
     await settled();
   }}
   const ran = Object.keys(wasm).filter((k) => k.startsWith("{RAN_PREFIX}") && wasm[k].value === 1);
-  await fetch(".{REPORT_PATH}", {{ method: "POST", body: ran.map((k) => k.slice({skip})).join(",") }});
+  await report(ran.map((k) => k.slice({skip})).join(","));
 </script>
 "#,
         stem = site::WEB_WASM_STEM,
@@ -90,8 +102,8 @@ fn report_script() -> String {
 }
 
 /// The positions (among the defined functions) of the functions of `wasm` that the page
-/// runs in `browser` (Chromium) in a user's first moments. `bindings` is wasm-bindgen's output directory for
-/// `wasm` (its JavaScript).
+/// runs in `browser` (Chromium) in a user's first moments. `bindings` is wasm-bindgen's
+/// output directory for `wasm` (its JavaScript).
 pub fn functions_run(browser: &Path, wasm: &[u8], bindings: &Path) -> Result<BTreeSet<u32>> {
     let dir = cmd::target_dir().join("first-render");
     if dir.exists() {
@@ -170,6 +182,12 @@ pub fn functions_run(browser: &Path, wasm: &[u8], bindings: &Path) -> Result<BTr
             TIMEOUT.as_secs()
         ))
     })?;
+    if let Some(why) = body.strip_prefix("error: ") {
+        return Err(Error::msg(format!(
+            "the page in {} could not be profiled: {why}",
+            relative(&dir).display()
+        )));
+    }
     let ran = body
         .split(',')
         .filter(|s| !s.is_empty())
