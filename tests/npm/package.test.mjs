@@ -3,7 +3,7 @@
 // DSIM_TSC names the TypeScript compiler for the type checks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { init, lint, place, rollout, Simulation, version } from "daemonset-sim";
 import * as main from "daemonset-sim";
@@ -167,6 +167,21 @@ test("kubectl lives in its own entry point, so the main module stays small", () 
   assert.equal(main.KubectlSession, undefined);
   const pkg = JSON.parse(readFileSync(new URL("node_modules/daemonset-sim/package.json", here), "utf8"));
   assert.ok(pkg.exports["./kubectl"]);
+});
+
+test("the widget's loader names its second part by a literal a bundler can follow, and the package has it", () => {
+  const widget = new URL("node_modules/daemonset-sim/playground/", here);
+  const snippets = new URL("snippets/", widget);
+  const scripts = readdirSync(snippets, { recursive: true })
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => readFileSync(new URL(f, snippets), "utf8"));
+  const named = scripts.flatMap((text) => [...text.matchAll(/new URL\("\.\.\/\.\.\/(daemonset_sim_web_rest\.[0-9a-f]{8}\.wasm)", import\.meta\.url\)/g)].map((m) => m[1]));
+  assert.equal(named.length, 1, "one loader, with the stamped name");
+  const rest = readFileSync(new URL(named[0], widget));
+  assert.equal(rest.subarray(0, 4).toString("latin1"), "\0asm");
+  // The first part exports the stamp it was split with, which the loader checks the name against.
+  const first = readFileSync(new URL("daemonset_sim_web_bg.wasm", widget)).toString("latin1");
+  assert.ok(first.includes("~rest"));
 });
 
 test("the package's modules name no path of the machine that built them", () => {

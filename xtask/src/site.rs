@@ -165,6 +165,37 @@ pub fn build_wasm_into(pkg: &Path, features: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// What the loader's script (a wasm-bindgen snippet, `web/src/playground/rest.rs`) names
+/// the rest until the build writes the stamped name in.
+const UNSTAMPED_REST: &str = "\"../../daemonset_sim_web_rest.wasm\"";
+
+/// Writes the rest's file name `name` into the loader's script among the snippets in
+/// `pkg`, as a literal a bundler can follow; fails unless exactly one script names it.
+fn name_rest_in_loader(pkg: &Path, name: &str) -> Result<()> {
+    let mut scripts = Vec::new();
+    let snippets = pkg.join("snippets");
+    let crates = fs::read_dir(&snippets).context(|| format!("reading {}", snippets.display()))?;
+    for dir in crates.flatten().filter(|e| e.path().is_dir()) {
+        let files =
+            fs::read_dir(dir.path()).context(|| format!("reading {}", dir.path().display()))?;
+        for file in files.flatten() {
+            let text = fs::read_to_string(file.path()).unwrap_or_default();
+            if text.contains(UNSTAMPED_REST) {
+                scripts.push((file.path(), text));
+            }
+        }
+    }
+    let [(path, text)] = scripts.as_slice() else {
+        return Err(crate::Error::msg(format!(
+            "expected one script in {} that loads the rest ({UNSTAMPED_REST}), found {}",
+            relative(&snippets).display(),
+            scripts.len()
+        )));
+    };
+    let stamped = text.replace(UNSTAMPED_REST, &format!("\"../../{name}\""));
+    fs::write(path, stamped).context(|| format!("writing {}", path.display()))
+}
+
 /// How the file of the playground's functions the first part does not hold starts; then
 /// come the split's stamp in hex and `.wasm` (`daemonset_sim_web_rest.0123abcd.wasm`),
 /// next to the bindings. The page loads it after the first render
@@ -219,7 +250,9 @@ fn split_first_render(pkg: &Path) -> Result<Option<PathBuf>> {
         parts.moved,
         parts.stubs
     );
-    let rest = pkg.join(format!("{REST_WASM_PREFIX}{:08x}.wasm", parts.stamp));
+    let rest_name = format!("{REST_WASM_PREFIX}{:08x}.wasm", parts.stamp);
+    let rest = pkg.join(&rest_name);
+    name_rest_in_loader(pkg, &rest_name)?;
     fs::write(&shipped, &parts.first).context(|| format!("writing {}", shipped.display()))?;
     fs::write(&rest, &parts.rest).context(|| format!("writing {}", rest.display()))?;
     Ok(Some(rest))

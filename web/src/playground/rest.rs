@@ -19,12 +19,12 @@ use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 let first = null;
 let compiled = null;
 let fetching = null;
-// The file is named with the split's stamp, so that no cache pairs this module with the
-// rest of another build.
-const restUrl = () => {
-  const stamp = (first["~rest"].value >>> 0).toString(16).padStart(8, "0");
-  return new URL("../../daemonset_sim_web_rest." + stamp + ".wasm", import.meta.url);
-};
+// The file is named with the split's stamp, which the build writes into this literal
+// (`daemonset_sim_web_rest.<stamp>.wasm`); a bundler that copies the files a module names
+// with `new URL("...", import.meta.url)` finds it here.
+const restUrl = () => new URL("../../daemonset_sim_web_rest.wasm", import.meta.url);
+// This page's first part and the rest it names come from one build.
+const paired = () => restUrl().pathname.includes("." + (first["~rest"].value >>> 0).toString(16).padStart(8, "0"));
 const split = () => first !== null && first["~loaded"] !== undefined;
 
 function instantiate(module) {
@@ -38,7 +38,7 @@ export function dsimRestInit(exports) {
 }
 
 function download() {
-  if (fetching) return;
+  if (fetching || !paired()) return;
   fetching = fetch(restUrl())
     .then((response) => {
       if (!response.ok) throw new Error("HTTP " + response.status);
@@ -63,14 +63,18 @@ export function dsimRestLoad(now) {
   if (compiled === null) {
     const request = new XMLHttpRequest();
     let failure = null;
-    try {
-      request.open("GET", restUrl(), false);
-      request.overrideMimeType("text/plain; charset=x-user-defined");
-      request.send();
-      if (request.status !== 200 && request.status !== 0) failure = "HTTP " + request.status;
-      else if (request.responseText.length === 0) failure = "no response";
-    } catch (err) {
-      failure = err.message;
+    if (!paired()) {
+      failure = "the page's files come from two builds";
+    } else {
+      try {
+        request.open("GET", restUrl(), false);
+        request.overrideMimeType("text/plain; charset=x-user-defined");
+        request.send();
+        if (request.status !== 200 && request.status !== 0) failure = "HTTP " + request.status;
+        else if (request.responseText.length === 0) failure = "no response";
+      } catch (err) {
+        failure = err.message;
+      }
     }
     if (failure !== null) {
       throw new Error("daemonset-sim could not load the rest of its module (" + restUrl() + ": " +
