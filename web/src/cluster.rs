@@ -1,7 +1,7 @@
 //! The playground's cluster: the DaemonSet editor's text and the cluster editor's text,
 //! read together, with the node edits (`kubectl cordon`, `label`, `add node`, ...) applied
 //! over them. Shared by the playground and the kubectl module its terminal loads on first
-//! use ([`crate::KubectlSession::for_cluster`]), so both see the same cluster.
+//! use (`KubectlSession::forCluster`, with the `kubectl` feature), so both see the same cluster.
 
 use crate::edits::{apply, NodeEdit};
 use daemonset_sim::manifest::{read, read_for_placement, Diagnostic, Manifests, Source};
