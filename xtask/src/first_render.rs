@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -206,24 +206,10 @@ pub fn functions_run(browser: &Path, wasm: &[u8], bindings: &Path) -> Result<BTr
 fn answer(stream: TcpStream, root: &Path, report: &Sender<String>) -> Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-    }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let head = serve::read_head(&mut reader)?;
+    let (method, target) = (head.method.as_str(), head.target.as_str());
     if method == "POST" && target == REPORT_PATH {
-        let mut body = vec![0; length];
+        let mut body = vec![0; head.content_length];
         reader.read_exact(&mut body)?;
         let _ = report.send(String::from_utf8_lossy(&body).into_owned());
         return serve::Response::text(200, "OK", "reported\n").write(stream, false);

@@ -96,20 +96,45 @@ fn open_browser(url: &str) {
 fn handle(stream: TcpStream, root: &Path) -> Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?).take(MAX_HEADER_BYTES);
+    let head = read_head(&mut reader)?;
+    let status = respond(stream, root, &head.method, &head.target)?;
+    println!("    {} {} {status}", head.method, head.target);
+    Ok(())
+}
+
+/// A request's method and target, and the length of its body.
+pub struct Head {
+    /// `GET`, `HEAD`, `POST`, ...
+    pub method: String,
+    /// The path asked for, with its query.
+    pub target: String,
+    /// The `Content-Length` header's value, 0 without it.
+    pub content_length: usize,
+}
+
+/// Reads a request's line and its headers, up to the blank line, from `reader`; the body,
+/// if any, is what `reader` has left.
+pub fn read_head(reader: &mut impl BufRead) -> Result<Head> {
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Read (and ignore) the headers up to the blank line.
+    let mut content_length = 0;
     loop {
         let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+        if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
             break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                content_length = value.trim().parse().unwrap_or(0);
+            }
         }
     }
     let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let status = respond(stream, root, method, target)?;
-    println!("    {method} {target} {status}");
-    Ok(())
+    Ok(Head {
+        method: parts.next().unwrap_or("").to_owned(),
+        target: parts.next().unwrap_or("").to_owned(),
+        content_length,
+    })
 }
 
 /// Answers a request for `target` with a file from `root` (or an error status), then
