@@ -1,11 +1,17 @@
-//! Reading (and writing the little we change of) the WebAssembly binary format, without a
-//! wasm crate: magic and version, then sections of `id`, LEB128 size and payload.
+//! Splitting a WebAssembly module into its sections (magic and version, then sections of
+//! `id`, LEB128 size and payload), read with `wasmparser`, and writing the little we change
+//! of it with `wasm-encoder`.
 //!
 //! [`parse`] splits a module into its sections and reads what the size report and the
 //! function ordering need: the function bodies, how many functions are imported (they come
 //! first in the index space), and the `name` section's function names.
 
 use std::collections::BTreeMap;
+
+use wasm_encoder::{NameMap, NameSection};
+use wasmparser::{
+    BinaryReader, CodeSectionReader, ImportSectionReader, Name, NameSectionReader, TypeRef,
+};
 
 use crate::{Error, Result};
 
@@ -15,10 +21,6 @@ pub const CUSTOM: u8 = 0;
 const IMPORT: u8 = 2;
 /// The id of the code section.
 pub const CODE: u8 = 10;
-/// The subsection of the `name` section holding function names.
-const FUNCTION_NAMES: u8 = 1;
-/// The magic number and version every module starts with.
-const HEADER: &[u8; 8] = b"\0asm\x01\0\0\0";
 
 /// One section of a module.
 #[derive(Debug)]
@@ -59,47 +61,59 @@ impl Module<'_> {
 
 /// Splits `data` into sections and reads the imports, the bodies and the function names.
 pub fn parse(data: &[u8]) -> Result<Module<'_>> {
-    let mut r = Reader::new(data);
-    if r.take(4)? != b"\0asm" {
+    let mut r = BinaryReader::new(data, 0);
+    if r.read_bytes(4).map_err(parse_error)? != b"\0asm" {
         return Err(Error::msg("not a wasm module (bad magic)"));
     }
-    r.take(4)?; // version
+    r.read_bytes(4).map_err(parse_error)?; // version
     let mut module = Module {
         sections: Vec::new(),
         imported_functions: 0,
         bodies: Vec::new(),
         names: BTreeMap::new(),
     };
-    while !r.done() {
-        let start = r.pos;
-        let id = r.byte()?;
-        let size = r.leb()?;
-        let payload = r.take(to_usize(size)?)?;
-        let mut p = Reader::new(payload);
+    while !r.eof() {
+        let start = r.original_position();
+        let id = r.read_u8().map_err(parse_error)?;
+        let size = r.read_var_u32().map_err(parse_error)?;
+        let at = r.original_position();
+        let payload = r.read_bytes(to_usize(size)?).map_err(parse_error)?;
+        let reader = || BinaryReader::new(payload, at);
         let mut custom_name = None;
         match id {
             CUSTOM => {
-                let name = p.name()?;
+                let mut p = reader();
+                let name = p.read_string().map_err(parse_error)?;
                 if name == "name" {
-                    module.names = function_names(&mut p)?;
+                    let rest = p.read_bytes(p.bytes_remaining()).map_err(parse_error)?;
+                    let position = p.original_position() - rest.len();
+                    module.names = function_names(rest, position)?;
                 }
-                custom_name = Some(name);
+                custom_name = Some(name.to_owned());
             }
-            IMPORT => module.imported_functions = count_imported_functions(&mut p)?,
+            IMPORT => {
+                let imports = ImportSectionReader::new(reader()).map_err(parse_error)?;
+                for import in imports.into_imports() {
+                    if matches!(import.map_err(parse_error)?.ty, TypeRef::Func(_)) {
+                        module.imported_functions += 1;
+                    }
+                }
+            }
             CODE => {
-                let count = p.leb()?;
-                for _ in 0..count {
-                    let start = p.pos;
-                    let len = p.leb()?;
-                    p.take(to_usize(len)?)?;
-                    module.bodies.push(&payload[start..p.pos]);
+                let code = CodeSectionReader::new(reader()).map_err(parse_error)?;
+                // Each body from the end of the one before: its LEB128 size included.
+                let mut from = code.original_position() - at;
+                for body in code {
+                    let to = body.map_err(parse_error)?.range().end - at;
+                    module.bodies.push(&payload[from..to]);
+                    from = to;
                 }
             }
             _ => {}
         }
         module.sections.push(Section {
             id,
-            bytes: &data[start..r.pos],
+            bytes: &data[start..r.original_position()],
             payload,
             custom_name,
         });
@@ -111,27 +125,23 @@ pub fn parse(data: &[u8]) -> Result<Module<'_>> {
 /// `names` (by function index), in place of the old one or at the end when it had none.
 /// Every other section is copied as it is.
 pub fn with_function_names(module: &Module<'_>, names: &[(u32, String)]) -> Vec<u8> {
-    let mut entries = Vec::new();
-    write_leb(&mut entries, len32(names.len()));
+    let mut map = NameMap::new();
     for (index, name) in names {
-        write_leb(&mut entries, *index);
-        write_name(&mut entries, name);
+        map.append(*index, name);
     }
-    let mut payload = Vec::new();
-    write_name(&mut payload, "name");
-    payload.push(FUNCTION_NAMES);
-    write_leb(&mut payload, len32(entries.len()));
-    payload.extend(entries);
-    let mut section = vec![CUSTOM];
-    write_leb(&mut section, len32(payload.len()));
-    section.extend(payload);
+    let mut name_section = NameSection::new();
+    name_section.functions(&map);
+    let mut encoded = wasm_encoder::Module::new();
+    encoded.section(&name_section);
+    let encoded = encoded.finish();
+    let (header, section) = encoded.split_at(8);
 
-    let mut out = HEADER.to_vec();
+    let mut out = header.to_vec();
     let mut placed = false;
     for s in &module.sections {
         if s.custom_name.as_deref() == Some("name") {
             if !placed {
-                out.extend_from_slice(&section);
+                out.extend_from_slice(section);
                 placed = true;
             }
         } else {
@@ -139,84 +149,21 @@ pub fn with_function_names(module: &Module<'_>, names: &[(u32, String)]) -> Vec<
         }
     }
     if !placed {
-        out.extend(section);
+        out.extend_from_slice(section);
     }
     out
 }
 
-/// Appends `n` as unsigned LEB128.
-fn write_leb(out: &mut Vec<u8>, mut n: u32) {
-    loop {
-        let low = u8::try_from(n & 0x7f).unwrap_or(0);
-        n >>= 7;
-        if n == 0 {
-            out.push(low);
-            return;
-        }
-        out.push(low | 0x80);
-    }
-}
-
-/// Appends a name: its length in LEB128, then its UTF-8 bytes.
-fn write_name(out: &mut Vec<u8>, name: &str) {
-    write_leb(out, len32(name.len()));
-    out.extend_from_slice(name.as_bytes());
-}
-
-/// A length as `u32` (a wasm module's sizes are 32-bit; longer is not a module).
-fn len32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// Reads the import section's payload and counts the imported functions (kind 0), which
-/// come first in the function index space.
-fn count_imported_functions(p: &mut Reader<'_>) -> Result<u32> {
-    let count = p.leb()?;
-    let mut functions = 0;
-    for _ in 0..count {
-        p.name()?; // module
-        p.name()?; // field
-        match p.byte()? {
-            0 => {
-                p.leb()?; // type index
-                functions += 1;
-            }
-            1 => {
-                p.byte()?; // reference type
-                p.limits()?;
-            }
-            2 => p.limits()?,
-            3 => {
-                p.byte()?; // value type
-                p.byte()?; // mutability
-            }
-            4 => {
-                p.byte()?; // attribute
-                p.leb()?; // type index
-            }
-            kind => return Err(Error::msg(format!("unknown import kind {kind}"))),
-        }
-    }
-    Ok(functions)
-}
-
-/// Reads the `name` section's payload (after its name) and returns the function names
-/// (subsection 1) by function index; other subsections are skipped.
-fn function_names(p: &mut Reader<'_>) -> Result<BTreeMap<u32, String>> {
+/// The function names (subsection 1) of a `name` section's payload after its name, which
+/// starts at `offset` in the module, by function index; other subsections are skipped.
+fn function_names(payload: &[u8], offset: usize) -> Result<BTreeMap<u32, String>> {
     let mut names = BTreeMap::new();
-    while !p.done() {
-        let id = p.byte()?;
-        let size = p.leb()?;
-        let payload = p.take(to_usize(size)?)?;
-        if id != FUNCTION_NAMES {
-            continue;
-        }
-        let mut s = Reader::new(payload);
-        let count = s.leb()?;
-        for _ in 0..count {
-            let index = s.leb()?;
-            let name = s.name()?;
-            names.insert(index, name);
+    for subsection in NameSectionReader::new(BinaryReader::new(payload, offset)) {
+        if let Name::Function(map) = subsection.map_err(parse_error)? {
+            for naming in map {
+                let naming = naming.map_err(parse_error)?;
+                names.insert(naming.index, naming.name.to_owned());
+            }
         }
     }
     Ok(names)
@@ -227,88 +174,9 @@ fn to_usize(n: u32) -> Result<usize> {
     usize::try_from(n).map_err(|_| Error::msg("size does not fit in memory"))
 }
 
-/// A cursor over wasm bytes; every read fails cleanly at the end of the input.
-struct Reader<'a> {
-    /// The bytes being read.
-    data: &'a [u8],
-    /// The offset of the next byte.
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    /// A reader at the start of `data`.
-    fn new(data: &'a [u8]) -> Self {
-        Reader { data, pos: 0 }
-    }
-
-    /// True when every byte was read.
-    fn done(&self) -> bool {
-        self.pos >= self.data.len()
-    }
-
-    /// The next `n` bytes.
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&end| end <= self.data.len())
-            .ok_or_else(|| Error::msg(format!("unexpected end of data at offset {}", self.pos)))?;
-        let bytes = &self.data[self.pos..end];
-        self.pos = end;
-        Ok(bytes)
-    }
-
-    /// The next byte.
-    fn byte(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    /// An unsigned LEB128 number of at most 32 bits.
-    fn leb(&mut self) -> Result<u32> {
-        let mut value: u64 = 0;
-        for shift in (0..35).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return u32::try_from(value).map_err(|_| Error::msg("LEB128 number too large"));
-            }
-        }
-        Err(Error::msg("LEB128 number too long"))
-    }
-
-    /// An unsigned LEB128 number of at most 64 bits (limits of 64-bit memories).
-    fn leb64(&mut self) -> Result<u64> {
-        let mut value: u64 = 0;
-        for shift in (0..70).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
-            if b & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(Error::msg("LEB128 number too long"))
-    }
-
-    /// A name: a LEB128 length and that many UTF-8 bytes.
-    fn name(&mut self) -> Result<String> {
-        let len = self.leb()?;
-        let bytes = self.take(to_usize(len)?)?;
-        Ok(String::from_utf8_lossy(bytes).into_owned())
-    }
-
-    /// Table or memory limits: flags, a minimum, a maximum when flag 1 is set, and a page
-    /// size exponent when flag 8 is set.
-    fn limits(&mut self) -> Result<()> {
-        let flags = self.byte()?;
-        self.leb64()?;
-        if flags & 1 != 0 {
-            self.leb64()?;
-        }
-        if flags & 8 != 0 {
-            self.leb()?;
-        }
-        Ok(())
-    }
+/// A parse error as the crate's error.
+fn parse_error(err: wasmparser::BinaryReaderError) -> Error {
+    Error::msg(format!("reading the wasm module: {err}"))
 }
 
 #[cfg(test)]
@@ -343,7 +211,7 @@ pub mod tests {
     /// bodies of 5 and 3 bytes), a data section of 7 bytes, and names for the two
     /// functions, the `name` section last.
     pub fn module() -> Vec<u8> {
-        let mut wasm = HEADER.to_vec();
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
         // One type: () -> ().
         wasm.extend(section(1, &[1, 0x60, 0, 0]));
         // Import env.f, a function of type 0.
@@ -426,18 +294,5 @@ pub mod tests {
         let wasm = module();
         assert!(parse(&wasm[..wasm.len() - 3]).is_err());
         assert!(parse(b"nope").is_err());
-    }
-
-    #[test]
-    fn writes_leb128() {
-        let mut out = Vec::new();
-        for n in [0, 127, 128, 300, u32::MAX] {
-            write_leb(&mut out, n);
-        }
-        let mut r = Reader::new(&out);
-        for n in [0, 127, 128, 300, u32::MAX] {
-            assert_eq!(r.leb().expect("a number"), n);
-        }
-        assert!(r.done());
     }
 }
